@@ -96,8 +96,8 @@ type Portal struct {
 	// taken as a report. Default DefaultTitleFilter.
 	TitleFilter string `yaml:"title_filter"`
 	// AttachmentPatterns match attachment URLs. Default DefaultAttachmentPattern.
-	AttachmentPatterns []string   `yaml:"attachment_patterns"`
-	Selectors          Selectors  `yaml:"selectors"`
+	AttachmentPatterns []string    `yaml:"attachment_patterns"`
+	Selectors          Selectors   `yaml:"selectors"`
 	Politeness         *Politeness `yaml:"politeness"` // overrides, field by field
 	// Reachable false marks an example portal that the test machines cannot
 	// reach; crawl skips it unless --include-unreachable is given.
