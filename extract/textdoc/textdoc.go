@@ -97,8 +97,10 @@ var (
 	multiSpaceRe   = regexp.MustCompile(`[ \x{3000}]{2,}`)
 )
 
-func isFooter(s string) bool       { return len(s) < 40 && footerRe.MatchString(s) }
-func isMarkdownRule(s string) bool { return strings.Contains(s, "---") && markdownRuleRe.MatchString(s) }
+func isFooter(s string) bool { return len(s) < 40 && footerRe.MatchString(s) }
+func isMarkdownRule(s string) bool {
+	return strings.Contains(s, "---") && markdownRuleRe.MatchString(s)
+}
 
 // splitRow returns the cells of a table line: tab-separated, pipe-separated,
 // or (as pdftotext -layout writes) separated by runs of two or more spaces

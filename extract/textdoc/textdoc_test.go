@@ -45,9 +45,9 @@ func TestTables(t *testing.T) {
 		paras          []string
 	}{
 		{
-			name: "tabs with a blank line inside and trailing tabs",
-			in:   "标题\n\n第二十条第（五）项\t\t\t\n\n信息内容\t本年处理决定数量\n行政许可\t0\n\n正文",
-			want: "第二十条第（五）项|||\n信息内容|本年处理决定数量\n行政许可|0\n",
+			name:  "tabs with a blank line inside and trailing tabs",
+			in:    "标题\n\n第二十条第（五）项\t\t\t\n\n信息内容\t本年处理决定数量\n行政许可\t0\n\n正文",
+			want:  "第二十条第（五）项|||\n信息内容|本年处理决定数量\n行政许可|0\n",
 			paras: []string{"标题", "正文"},
 		},
 		{
@@ -121,7 +121,7 @@ func TestCharsets(t *testing.T) {
 	}
 	tests := []struct {
 		name, data, ct string
-		warn            bool
+		warn           bool
 	}{
 		{"utf-8", s, "", false},
 		{"gbk declared", gb, "text/plain; charset=GBK", false},
