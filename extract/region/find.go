@@ -7,8 +7,11 @@ import (
 
 // nameRef is one division a name (full or short form) refers to.
 type nameRef struct {
-	div   int32
-	short bool // the name is a short form such as 海东 for 海东市
+	div int32
+	// bare marks a short form without any type suffix (海东 for 海东市,
+	// 金东 for 金东区), as opposed to full names and suffixed short forms
+	// (延边州, 化隆县). Bare forms are the ones that collide with words.
+	bare bool
 }
 
 // ethnicGroups are the names stripped from autonomous divisions to get their
@@ -51,13 +54,13 @@ var agencyWords = []string{
 // shortForms.
 func (g *gazetteer) index() {
 	g.names = make(map[string][]nameRef, 3*len(g.divs))
-	add := func(name string, i int, short bool) {
+	add := func(name string, i int, bare bool) {
 		for _, r := range g.names[name] {
 			if r.div == int32(i) {
 				return
 			}
 		}
-		g.names[name] = append(g.names[name], nameRef{div: int32(i), short: short})
+		g.names[name] = append(g.names[name], nameRef{div: int32(i), bare: bare})
 		g.maxNameLen = max(g.maxNameLen, len(name))
 	}
 	for i, d := range g.divs {
@@ -66,59 +69,60 @@ func (g *gazetteer) index() {
 	// Short forms go in after all full names so that a name that is both
 	// (a full name somewhere, a short form elsewhere) keeps both refs.
 	for i, d := range g.divs {
-		for _, s := range shortForms(d) {
-			if s != d.Name {
-				add(s, i, true)
-			}
+		bare, suffixed := shortForms(d)
+		if bare != "" {
+			add(bare, i, true)
+		}
+		if suffixed != "" {
+			add(suffixed, i, false)
 		}
 	}
 }
 
-// shortForms returns the names a division goes by without its type suffix:
-// 海东 (海东市), 浙江 (浙江省), 广西 (广西壮族自治区), 延边 and 延边州
-// (延边朝鲜族自治州), 化隆 and 化隆县 (化隆回族自治县), 大兴安岭 (大兴安岭地区),
-// 锡林郭勒 (锡林郭勒盟), 神农架 (神农架林区), 金东 (金东区). A short form has at
-// least two characters, so 沛县 has none. Banners (旗) keep their suffix,
-// since 科尔沁右翼前 is no name anyone writes.
-func shortForms(d Division) []string {
+// shortForms returns the names a division goes by besides its full name:
+// the bare stem without type suffix — 海东 (海东市), 浙江 (浙江省), 广西
+// (广西壮族自治区), 大兴安岭 (大兴安岭地区), 锡林郭勒 (锡林郭勒盟), 神农架
+// (神农架林区), 金东 (金东区) — and, for autonomous divisions, the stem with
+// a plain suffix: 延边州 (延边朝鲜族自治州), 化隆县 (化隆回族自治县),
+// 莫力达瓦旗 (莫力达瓦达斡尔族自治旗). A stem has at least two characters, so
+// 沛县 has no short form. Banners (旗) keep their suffix, since 科尔沁右翼前
+// is no name anyone writes. Either result may be "".
+func shortForms(d Division) (bare, suffixed string) {
 	n := d.Name
 	for _, suf := range []string{"自治区", "自治州", "自治县", "自治旗"} {
 		if stem, ok := strings.CutSuffix(n, suf); ok {
 			stem = stripEthnic(stem)
+			// 鄂温克族自治旗 and 东乡族自治县 are named for the group alone:
+			// 鄂温克旗, 东乡县.
+			if t, ok := strings.CutSuffix(stem, "族"); ok && runeLen(t) >= 2 {
+				stem = t
+			}
 			if runeLen(stem) < 2 {
-				return nil
+				return "", ""
 			}
-			forms := []string{stem}
-			switch suf {
-			case "自治州":
-				forms = append(forms, stem+"州")
-			case "自治县":
-				forms = append(forms, stem+"县")
-			case "自治旗":
-				forms = append(forms, stem+"旗")
+			if suf == "自治区" {
+				return stem, ""
 			}
-			return forms
+			return stem, stem + suf[len("自治"):]
 		}
 	}
 	for _, suf := range []string{"特别行政区", "地区", "林区", "特区", "省", "市", "盟", "县", "区"} {
-		if stem, ok := strings.CutSuffix(n, suf); ok {
-			if runeLen(stem) < 2 {
-				return nil
-			}
-			return []string{stem}
+		if stem, ok := strings.CutSuffix(n, suf); ok && runeLen(stem) >= 2 {
+			return stem, ""
 		}
 	}
-	return nil
+	return "", ""
 }
 
-// stripEthnic removes trailing ethnic group names, with or without 族:
-// 土家族苗族 → "", 海西蒙古族藏族 → 海西, 伊犁哈萨克 → 伊犁.
+// stripEthnic removes trailing ethnic group names: 海西蒙古族藏族 → 海西,
+// 伊犁哈萨克 → 伊犁, 龙胜各族 → 龙胜. A one-character group is removed only
+// with 族, and at least two characters stay, so 西藏 and 内蒙古 survive.
 func stripEthnic(s string) string {
 	for {
-		t := strings.TrimSuffix(s, "族")
+		t, zu := strings.CutSuffix(s, "族")
 		cut := false
 		for _, e := range ethnicGroups {
-			if stem, ok := strings.CutSuffix(t, e); ok && stem != "" {
+			if stem, ok := strings.CutSuffix(t, e); ok && (zu || runeLen(e) > 1) && runeLen(stem) >= 2 {
 				s, cut = stem, true
 				break
 			}
@@ -140,8 +144,9 @@ func runeLen(s string) int { return utf8.RuneCountInString(s) }
 //
 // When the best chains end in different divisions (朝阳区 is in Beijing and
 // in Changchun), Find reports false rather than choose; see FindWithHint.
-// A county-level short form is taken only after its province or prefecture,
-// because on its own it is too often an ordinary word.
+// A bare county-level short form (金东 for 金东区) is taken only after its
+// province or prefecture, because on its own it is too often an ordinary
+// word; suffixed ones (化隆县 for 化隆回族自治县) are taken anywhere.
 func Find(name string) (Division, bool) {
 	return FindWithHint(name, "")
 }
@@ -250,13 +255,13 @@ func (g *gazetteer) walk(s string, pos int, parent int32, r *chainResult) {
 		for _, ref := range g.names[key] {
 			d := &g.divs[ref.div]
 			if parent < 0 {
-				if ref.short && d.Level == LevelCounty {
+				if ref.bare && d.Level == LevelCounty {
 					continue
 				}
 			} else if !g.inside(ref.div, parent) {
 				continue
 			}
-			if ref.short && startsAgencyWord(s[pos:], key) {
+			if ref.bare && startsAgencyWord(s[pos:], key) {
 				continue
 			}
 			r.add(end, ref.div)
