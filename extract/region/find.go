@@ -1,7 +1,9 @@
 package region
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -48,12 +50,15 @@ var agencyWords = []string{
 	"执法", "人防", "医院", "学校", "大学", "学院", "中学", "小学", "职业", "技术", "公路", "铁路",
 	"公积金", "社会", "就业", "乡村", "扶贫", "移民", "水文", "地质", "测绘", "国土", "能源", "安全",
 	"监督", "质量", "价格", "口岸", "事务", "办事处", "街道", "社区",
+	// County stems that are everyday words: 平安建设, 新华书店, 红旗渠, 共和国 …
+	"平安", "解放", "新华", "和平", "红旗", "共和", "胜利", "友谊",
 }
 
 // index builds the name index: every full name, and the short forms of
 // shortForms.
 func (g *gazetteer) index() {
 	g.names = make(map[string][]nameRef, 3*len(g.divs))
+	g.blockers = make(map[string][]string)
 	add := func(name string, i int, bare bool) {
 		for _, r := range g.names[name] {
 			if r.div == int32(i) {
@@ -72,6 +77,11 @@ func (g *gazetteer) index() {
 		bare, suffixed := shortForms(d)
 		if bare != "" {
 			add(bare, i, true)
+			for _, w := range agencyWords {
+				if strings.HasPrefix(w, bare) && !slices.Contains(g.blockers[bare], w) {
+					g.blockers[bare] = append(g.blockers[bare], w)
+				}
+			}
 		}
 		if suffixed != "" {
 			add(suffixed, i, false)
@@ -155,8 +165,8 @@ func Find(name string) (Division, bool) {
 // several divisions, the one sharing the longest code prefix (province,
 // prefecture, county) with hintCode wins, if exactly one does. hintCode may
 // be a 2-, 4- or 6-digit code, such as a USCC's Division or a configured
-// code; it never overrides a name that is unambiguous. An unusable hint is
-// ignored.
+// code, or a whole USCC; it never overrides a name that is unambiguous. An
+// unusable hint is ignored.
 func FindWithHint(name, hintCode string) (Division, bool) {
 	g := load()
 	s := trimNoise(name)
@@ -169,6 +179,11 @@ func FindWithHint(name, hintCode string) (Division, bool) {
 		return g.divs[r.ends[0]], true
 	}
 	hint, ok := normCode(hintCode)
+	if !ok && len(hintCode) >= 18 {
+		if u, err := ParseUSCC(hintCode); err == nil {
+			hint, ok = u.Division, true
+		}
+	}
 	if !ok {
 		return Division{}, false
 	}
@@ -240,8 +255,12 @@ func (r *chainResult) add(consumed int, div int32) {
 // Chains are at most three names long, so this stays small.
 func (g *gazetteer) walk(s string, pos int, parent int32, r *chainResult) {
 	if parent >= 0 {
-		for pos < len(s) && (s[pos] == ' ' || s[pos] == '\t') {
-			pos++
+		for pos < len(s) {
+			r, size := utf8.DecodeRuneInString(s[pos:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			pos += size
 		}
 	}
 	end := pos
@@ -261,7 +280,7 @@ func (g *gazetteer) walk(s string, pos int, parent int32, r *chainResult) {
 			} else if !g.inside(ref.div, parent) {
 				continue
 			}
-			if ref.bare && startsAgencyWord(s[pos:], key) {
+			if ref.bare && g.startsAgencyWord(s[pos:], key) {
 				continue
 			}
 			r.add(end, ref.div)
@@ -284,10 +303,10 @@ func (g *gazetteer) inside(i, p int32) bool {
 }
 
 // startsAgencyWord reports whether s starts with an agency word that the
-// short form key is a prefix of.
-func startsAgencyWord(s, key string) bool {
-	for _, w := range agencyWords {
-		if len(w) >= len(key) && strings.HasPrefix(w, key) && strings.HasPrefix(s, w) {
+// bare short form key is a prefix of.
+func (g *gazetteer) startsAgencyWord(s, key string) bool {
+	for _, w := range g.blockers[key] {
+		if strings.HasPrefix(s, w) {
 			return true
 		}
 	}

@@ -45,6 +45,9 @@ type gazetteer struct {
 	divs   []Division
 	byCode map[string]int32
 	names  map[string][]nameRef // full names and short forms
+	// blockers lists, per bare short form, the agency words it begins
+	// (公安 → 公安), which veto it as a place at that position.
+	blockers map[string][]string
 	// maxNameLen is the longest key of names in bytes, bounding the
 	// substrings Find has to try at each position.
 	maxNameLen int

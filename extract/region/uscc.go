@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // USCC is a parsed unified social credit code (统一社会信用代码, GB 32100-2015).
@@ -44,7 +45,7 @@ var usccValue = func() (v [256]int8) {
 // returned Code is upper case). The error wraps ErrUSCC and says what is wrong.
 func ParseUSCC(s string) (USCC, error) {
 	s = strings.TrimSpace(s)
-	if n := len([]rune(s)); n != 18 {
+	if n := utf8.RuneCountInString(s); n != 18 {
 		return USCC{}, fmt.Errorf("%w: %d characters, want 18", ErrUSCC, n)
 	}
 	var b [18]byte
@@ -70,18 +71,19 @@ func ParseUSCC(s string) (USCC, error) {
 	if b[17] != want {
 		return USCC{}, fmt.Errorf("%w: check character is %q, want %q", ErrUSCC, b[17], want)
 	}
+	code := string(b[:])
 	return USCC{
-		Code:       string(b[:]),
+		Code:       code,
 		Authority:  b[0],
 		EntityType: b[1],
-		Division:   string(b[2:8]),
-		OrgCode:    string(b[8:17]),
+		Division:   code[2:8],
+		OrgCode:    code[8:17],
 	}, nil
 }
 
 // runeIndex converts a byte offset of s to a rune index.
 func runeIndex(s string, byteOff int) int {
-	return len([]rune(s[:byteOff]))
+	return utf8.RuneCountInString(s[:byteOff])
 }
 
 // OrgCodeValid reports whether the organisation code inside the USCC
