@@ -1,0 +1,286 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+)
+
+// Section 二: small blocks, one per article item, each a header row
+// (信息内容 + column labels) and one or two data rows. Rows are found by their
+// label, columns by the header when there is one, else in template order.
+
+// activeCol is a column label as either template prints it.
+type activeCol struct {
+	tmpl string
+	col  codebook.Col
+	core string
+}
+
+var activeCols = func() []activeCol {
+	var out []activeCol
+	for _, t := range []string{codebook.T2019, codebook.T2021} {
+		l, _ := codebook.Lookup(codebook.Active, t)
+		for _, b := range l.Blocks {
+			for _, c := range b.Cols {
+				for _, lab := range c.Label.All() {
+					out = append(out, activeCol{t, c, core(lab)})
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// matchActiveCol returns the column key a header label names, or "".
+func matchActiveCol(label string) (key string, score float64) {
+	for _, c := range activeCols {
+		if s := similarity(label, c.core); s > score {
+			key, score = c.col.Key, s
+		}
+	}
+	if score < labelLow {
+		return "", score
+	}
+	return key, score
+}
+
+// templateVotes counts 2019 and 2021 markers among the labels of rows.
+func templateVotes(rows []srow) (v2019, v2021 int) {
+	for _, r := range rows {
+		for _, c := range r.cells {
+			if c.val.kind != kindLabel {
+				continue
+			}
+			n := normalize(c.raw)
+			for _, mk := range codebook.Markers[codebook.T2019] {
+				if n == mk {
+					v2019++
+				}
+			}
+			for _, mk := range codebook.Markers[codebook.T2021] {
+				if strings.HasPrefix(n, mk) {
+					v2021++
+				}
+			}
+		}
+	}
+	return v2019, v2021
+}
+
+// captionItem returns the article item of a caption cell 第二十条第（五）项, or "".
+func captionItem(label string) string {
+	n := normalize(label)
+	if !strings.HasPrefix(n, "第二十条第") {
+		return ""
+	}
+	rest := strings.TrimPrefix(n, "第二十条第")
+	rest = strings.TrimPrefix(rest, "(")
+	if v, w := cjkNumber(rest); w > 0 && v > 0 {
+		return rest[:w]
+	}
+	return ""
+}
+
+func (m *mapper) mapActive() {
+	rows := m.rows[secActive]
+	if len(rows) == 0 {
+		return
+	}
+	v2019, v2021 := templateVotes(rows)
+	tmpl := codebook.T2021
+	switch {
+	case v2019 > v2021:
+		tmpl = codebook.T2019
+	case v2019 == v2021 && m.year >= 2019 && m.year <= 2020:
+		tmpl = codebook.T2019
+	}
+	layout, _ := codebook.Lookup(codebook.Active, tmpl)
+
+	type placedRow struct {
+		src    *srow
+		vals   []scell
+		header []string // column key per value position, from the header row
+		flags  []string
+	}
+	placed := map[string]*placedRow{}
+	blockFound := map[string]bool{}
+	var header []string // column keys of the current header, by value position
+	for ri := range rows {
+		r := &rows[ri]
+		units, valStart := rowLabels(*r)
+		if len(units) == 0 {
+			continue
+		}
+		if item := captionItem(r.cells[firstLabel(*r)].raw); item != "" {
+			blockFound[item] = true
+			header = nil
+			continue
+		}
+		if isActiveHeader(units) {
+			// Column labels without the 信息内容 cell: their positions say
+			// nothing about the data cells, so read the block in template order.
+			header = nil
+			continue
+		}
+		if units[0].core == "信息内容" {
+			header = header[:0:0]
+			for _, c := range r.cells[units[0].last+1:] {
+				key := ""
+				if c.val.kind == kindLabel {
+					key, _ = matchActiveCol(core(c.raw))
+				}
+				header = append(header, key)
+			}
+			continue
+		}
+		// A data row: the first label names the row.
+		u := units[0]
+		var best codebook.Row
+		var bestBlock *codebook.Block
+		score := 0.0
+		for bi := range layout.Blocks {
+			b := &layout.Blocks[bi]
+			for _, row := range b.Rows {
+				for _, l := range row.Label.All() {
+					if s := similarity(u.core, core(l)); s > score {
+						best, bestBlock, score = row, b, s
+					}
+				}
+			}
+		}
+		if bestBlock == nil || score < labelLow {
+			continue
+		}
+		var flags []string
+		if score < labelSure {
+			flags = append(flags, FlagLowConfidenceLabel)
+		}
+		if p, dup := placed[best.Key]; dup {
+			if countValues(p.vals) > 0 || countValues(r.cells[valStart:]) == 0 {
+				p.flags = appendUnique(p.flags, FlagDuplicateRow)
+				continue
+			}
+		}
+		blockFound[bestBlock.Item] = true
+		pr := &placedRow{src: r, vals: r.cells[valStart:], flags: flags}
+		// The header applies if it names this block's columns.
+		if headerFits(header, bestBlock.Cols) {
+			pr.header = header
+		}
+		placed[best.Key] = pr
+	}
+	if len(blockFound) == 0 {
+		return
+	}
+	m.rep.Templates.Active = tmpl
+	for _, b := range layout.Blocks {
+		if !blockFound[b.Item] {
+			continue
+		}
+		for _, row := range b.Rows {
+			p := placed[row.Key]
+			if p == nil {
+				for _, col := range b.Cols {
+					m.emit(codebook.Active, row.Key, col, nil, AlignNone, []string{FlagRowNotFound})
+				}
+				continue
+			}
+			m.placeActiveRow(row, b, p.vals, p.header, p.flags)
+		}
+	}
+}
+
+func firstLabel(r srow) int {
+	for i, c := range r.cells {
+		if c.val.kind == kindLabel {
+			return i
+		}
+	}
+	return 0
+}
+
+// isActiveHeader reports whether the labels are column headers (a header
+// row whose 信息内容 cell was lost).
+func isActiveHeader(units []labelUnit) bool {
+	n := 0
+	for _, u := range units {
+		if k, s := matchActiveCol(u.core); k != "" && s >= labelSure {
+			n++
+		}
+	}
+	return n > 0 && n == len(units)
+}
+
+// headerFits reports whether a header names at least one of cols and
+// nothing outside them.
+func headerFits(header []string, cols []codebook.Col) bool {
+	hit := false
+	for _, k := range header {
+		if k == "" {
+			continue
+		}
+		found := false
+		for _, c := range cols {
+			if c.Key == k {
+				found, hit = true, true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return hit
+}
+
+// placeActiveRow emits one section 二 row: by header position when the
+// header named the columns, else in template order after any leading
+// spacer cells.
+func (m *mapper) placeActiveRow(row codebook.Row, b codebook.Block, vals []scell, header []string, flags []string) {
+	used := make([]bool, len(vals))
+	byCol := map[string]int{}
+	align := AlignFixedOrder
+	if header != nil {
+		align = AlignHeader
+		for i, k := range header {
+			if k != "" && i < len(vals) {
+				if _, dup := byCol[k]; !dup {
+					byCol[k] = i
+				}
+			}
+		}
+	} else {
+		start := 0
+		for start < len(vals) && vals[start].val.kind == kindEmpty && len(vals)-start > len(b.Cols) {
+			start++
+		}
+		for c, col := range b.Cols {
+			if start+c < len(vals) {
+				byCol[col.Key] = start + c
+			}
+		}
+		if len(b.Cols) == 1 {
+			align = AlignSingle
+		}
+	}
+	for _, i := range byCol {
+		used[i] = true
+	}
+	extra := false
+	for i, v := range vals {
+		if !used[i] && v.val.kind != kindEmpty {
+			extra = true
+		}
+	}
+	if extra {
+		flags = appendUnique(flags, FlagExtraCells)
+	}
+	for _, col := range b.Cols {
+		i, ok := byCol[col.Key]
+		if !ok {
+			m.emit(codebook.Active, row.Key, col, nil, align, flags)
+			continue
+		}
+		m.emit(codebook.Active, row.Key, col, &vals[i], align, flags)
+	}
+}

@@ -1,0 +1,264 @@
+package extract
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+)
+
+// Check severities.
+const (
+	SeverityHard   = "hard"
+	SeverityFormat = "format"
+	SeveritySoft   = "soft"
+)
+
+// term is one operand of a check: its value with blank read as 0.
+type term struct {
+	v     float64
+	blank bool
+}
+
+func (m *mapper) term(key string) term {
+	v, ok := m.vals[key]
+	if !ok || v.v == nil {
+		return term{blank: true}
+	}
+	return term{v: *v.v}
+}
+
+// sumCheck records rule: parts sum to total. A check whose cells are all
+// blank is not assessable (Passed nil), which is not the same as passing.
+func (m *mapper) sumCheck(rule, scope, severity string, parts []string, total string) {
+	c := Check{Rule: rule, Scope: scope, Severity: severity}
+	var sum float64
+	var shown []string
+	allBlank := true
+	for _, k := range parts {
+		t := m.term(k)
+		if !t.blank {
+			allBlank = false
+			sum += t.v
+			if t.v != 0 {
+				shown = append(shown, fmtNum(t.v))
+			}
+		}
+	}
+	tot := m.term(total)
+	if tot.blank && allBlank {
+		m.rep.Checks = append(m.rep.Checks, c)
+		return
+	}
+	if len(shown) == 0 {
+		shown = []string{"0"}
+	}
+	exp, act := sum, tot.v
+	c.Expected, c.Actual = &exp, &act
+	ok := math.Abs(exp-act) < 1e-6
+	c.Passed = &ok
+	c.Detail = strings.Join(shown, "+") + "=" + fmtNum(sum) + ", total " + fmtNum(tot.v)
+	m.rep.Checks = append(m.rep.Checks, c)
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func (m *mapper) checks() {
+	if tmpl := m.rep.Templates.Requests; tmpl != "" {
+		l, _ := codebook.Lookup(codebook.Requests, tmpl)
+		b := l.Blocks[0]
+		key := func(row, col string) string { return codebook.Requests + "." + row + "." + col }
+		// R1 per column: new + carried_over = total + carried_forward,
+		// checked as new + carried_over − carried_forward against total.
+		for _, col := range b.Cols {
+			c := Check{Rule: "R1", Scope: "requests.*." + col.Key, Severity: SeverityHard}
+			n, o, t, f := m.term(key("new", col.Key)), m.term(key("carried_over", col.Key)), m.term(key("total", col.Key)), m.term(key("carried_forward", col.Key))
+			if !(n.blank && o.blank && t.blank && f.blank) {
+				exp, act := n.v+o.v-f.v, t.v
+				ok := math.Abs(exp-act) < 1e-6
+				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				c.Detail = fmtNum(n.v) + "+" + fmtNum(o.v) + "=" + fmtNum(n.v+o.v) + ", total+carried_forward " + fmtNum(t.v) + "+" + fmtNum(f.v) + "=" + fmtNum(t.v+f.v)
+			}
+			m.rep.Checks = append(m.rep.Checks, c)
+		}
+		// R2 per row: the six applicant columns sum to the row total.
+		for _, row := range b.Rows {
+			var parts []string
+			for _, col := range b.Cols[:len(b.Cols)-1] {
+				parts = append(parts, key(row.Key, col.Key))
+			}
+			m.sumCheck("R2", "requests."+row.Key, SeverityHard, parts, key(row.Key, "total"))
+		}
+		// R3 per column: the outcome rows sum to （七）总计.
+		for _, col := range b.Cols {
+			var parts []string
+			for _, row := range b.Rows {
+				if row.Level == 1 || row.Key == "total" {
+					continue
+				}
+				parts = append(parts, key(row.Key, col.Key))
+			}
+			m.sumCheck("R3", "requests.*."+col.Key, SeverityHard, parts, key("total", col.Key))
+		}
+	}
+	if m.hasTable(codebook.Appeals) {
+		l, _ := codebook.Lookup(codebook.Appeals, codebook.T2021)
+		for _, row := range l.Blocks[0].Rows {
+			var parts []string
+			for _, col := range l.Blocks[0].Cols[:4] {
+				parts = append(parts, "appeals."+row.Key+"."+col.Key)
+			}
+			m.sumCheck("R4", "appeals."+row.Key, SeverityHard, parts, "appeals."+row.Key+".total")
+		}
+	}
+	m.formatChecks()
+	m.narrativeChecks()
+}
+
+func (m *mapper) hasTable(table string) bool {
+	for _, c := range m.rep.Cells {
+		if c.Table == table {
+			return true
+		}
+	}
+	return false
+}
+
+// formatChecks is R5, per template row: counts are non-negative integers,
+// the 2019 本年增/减 may be negative, amounts have at most 4 decimals.
+func (m *mapper) formatChecks() {
+	type group struct {
+		scope string
+		bad   []string
+		any   bool
+	}
+	var groups []*group
+	byScope := map[string]*group{}
+	for _, c := range m.rep.Cells {
+		scope := c.Table + "." + c.Row
+		g := byScope[scope]
+		if g == nil {
+			g = &group{scope: scope}
+			byScope[scope] = g
+			groups = append(groups, g)
+		}
+		if c.Value == nil {
+			continue
+		}
+		g.any = true
+		col, _ := colSpec(c.Table, c.Row, c.Col, m.rep.Templates)
+		v := m.vals[c.Key()]
+		switch {
+		case v.negative && !col.Signed:
+			g.bad = append(g.bad, c.Col+" negative ("+c.Raw+")")
+		case v.decimals > col.Decimals:
+			g.bad = append(g.bad, c.Col+" has "+strconv.Itoa(v.decimals)+" decimals ("+c.Raw+")")
+		}
+	}
+	for _, g := range groups {
+		c := Check{Rule: "R5", Scope: g.scope, Severity: SeverityFormat}
+		if g.any {
+			ok := len(g.bad) == 0
+			c.Passed = &ok
+			c.Detail = strings.Join(g.bad, "; ")
+		}
+		m.rep.Checks = append(m.rep.Checks, c)
+	}
+}
+
+// colSpec finds the template column of a cell.
+func colSpec(table, row, col string, t Templates) (codebook.Col, bool) {
+	tmpl := t.Active
+	if table == codebook.Requests {
+		tmpl = t.Requests
+	}
+	if tmpl == "" {
+		tmpl = codebook.T2021
+	}
+	l, ok := codebook.Lookup(table, tmpl)
+	if !ok {
+		return codebook.Col{}, false
+	}
+	_, b, ok := l.Row(row)
+	if !ok {
+		return codebook.Col{}, false
+	}
+	for _, c := range b.Cols {
+		if c.Key == col {
+			return c, true
+		}
+	}
+	return codebook.Col{}, false
+}
+
+var (
+	// 收到政府信息公开申请128宗 / 共受理依申请公开申请12件
+	receivedRe = regexp.MustCompile(`(?:收到|受理|新收|接收)[^。;,:]{0,16}?申请(?:共|计|合计)?(\d+)(?:件|宗|条|个|次)`)
+	// 未收到…申请 / 无依申请公开 / 没有收到…申请
+	noneRe = regexp.MustCompile(`(?:未|没有|无)(?:收到|受理|接到)?[^。;,:]{0,12}?申请`)
+	// 未…行政复议/行政诉讼
+	noAppealRe = regexp.MustCompile(`(?:未|没有|无)[^。;]{0,24}?(?:行政复议|行政诉讼|复议|诉讼)`)
+)
+
+// narrativeChecks compares the overview text with the tables (R10, R11).
+// They are soft: the narrative is often loose or about another column.
+func (m *mapper) narrativeChecks() {
+	var sentences []string
+	for _, p := range m.paras {
+		if p.section > secOverview && p.section != secRequests && p.section != secAppeals {
+			continue
+		}
+		for _, s := range strings.FieldsFunc(normalize(p.text), func(r rune) bool { return r == '。' || r == ';' }) {
+			sentences = append(sentences, s)
+		}
+	}
+	if m.rep.Templates.Requests != "" {
+		total := m.term("requests.new.total")
+		for _, s := range sentences {
+			if strings.Contains(s, "复议") || strings.Contains(s, "诉讼") {
+				continue
+			}
+			var want float64
+			if mm := receivedRe.FindStringSubmatch(s); mm != nil {
+				want, _ = strconv.ParseFloat(mm[1], 64)
+			} else if !noneRe.MatchString(s) || strings.Contains(s, "无正当理由") {
+				continue
+			}
+			c := Check{Rule: "R10", Scope: "requests.new.total", Severity: SeveritySoft}
+			if !total.blank {
+				exp, act := want, total.v
+				ok := exp == act
+				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				c.Detail = "narrative " + fmtNum(want) + ", table " + fmtNum(total.v)
+			}
+			m.rep.Checks = append(m.rep.Checks, c)
+			break
+		}
+	}
+	if m.hasTable(codebook.Appeals) {
+		for _, s := range sentences {
+			if !noAppealRe.MatchString(s) {
+				continue
+			}
+			c := Check{Rule: "R11", Scope: "appeals", Severity: SeveritySoft}
+			var sum float64
+			allBlank := true
+			for _, cell := range m.rep.Cells {
+				if cell.Table == codebook.Appeals && cell.Value != nil {
+					allBlank = false
+					sum += math.Abs(*cell.Value)
+				}
+			}
+			if !allBlank {
+				exp, act := 0.0, sum
+				ok := sum == 0
+				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				c.Detail = "narrative says none; table sum " + fmtNum(sum)
+			}
+			m.rep.Checks = append(m.rep.Checks, c)
+			break
+		}
+	}
+}

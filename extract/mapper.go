@@ -1,0 +1,298 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"go.uber.org/zap"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+	"github.com/nianbao/nianbao/extract/doc"
+)
+
+// maxSectionRows bounds the rows examined per section. A template table has
+// at most 30 rows (plus repeated headers at page breaks); a section with
+// thousands of rows is not a template table, and reading all of it would
+// only cost time.
+const maxSectionRows = 400
+
+// Section numbers of the fixed six-part outline.
+const (
+	secNone     = 0
+	secOverview = 1 // 一、总体情况
+	secActive   = 2 // 二、主动公开政府信息情况
+	secRequests = 3 // 三、收到和处理政府信息公开申请情况
+	secAppeals  = 4 // 四、…行政复议、行政诉讼情况
+	secProblems = 5
+	secOther    = 6
+)
+
+// srow is one table row as the mapper sees it.
+type srow struct {
+	cells []scell
+	line  int
+}
+
+// scell is one source cell, classified.
+type scell struct {
+	raw string
+	val value
+	loc doc.Loc
+}
+
+// para is one paragraph with its section.
+type para struct {
+	text    string
+	section int
+	line    int
+}
+
+type mapper struct {
+	log *zap.Logger
+	src Source
+	d   *doc.Document
+	rep *Report
+
+	rows     [7][]srow // table rows per section
+	headings [7]bool   // section headings seen
+	paras    []para
+	lines    []string // every paragraph and single-cell line, for metadata
+
+	year int // report year, a prior for template detection
+	// values for the checks: key → parsed value of the emitted cell
+	vals map[string]value
+}
+
+func newMapper(log *zap.Logger, src Source, d *doc.Document, rep *Report) *mapper {
+	return &mapper{log: log, src: src, d: d, rep: rep, vals: map[string]value{}}
+}
+
+func (m *mapper) run(ctx context.Context) {
+	m.split()
+	m.metadata()
+	if ctx.Err() != nil {
+		m.rep.Warnings = append(m.rep.Warnings, "mapping cancelled: "+ctx.Err().Error())
+		return
+	}
+	m.mapActive()
+	m.mapRequests()
+	m.mapAppeals()
+	m.checks()
+	m.status()
+}
+
+// heading returns the outline section a line opens, or secNone. It keys on
+// the leading numeral and a few core words, never on the full title, which
+// varies (五、存在的主要问题及改进措施 / …及下一步打算).
+func heading(text string) int {
+	if utf8.RuneCountInString(text) > 48 {
+		return secNone
+	}
+	n := normalize(text)
+	ord, rest := splitOrdinal(n)
+	if ord.level != level1 {
+		return secNone
+	}
+	switch ord.n {
+	case 1:
+		if strings.Contains(rest, "总体情况") || strings.Contains(rest, "概述") {
+			return secOverview
+		}
+	case 2:
+		if strings.Contains(rest, "主动公开") {
+			return secActive
+		}
+	case 3:
+		if strings.Contains(rest, "申请") && !strings.Contains(rest, "办理结果") {
+			return secRequests
+		}
+	case 4:
+		if strings.Contains(rest, "复议") || strings.Contains(rest, "诉讼") {
+			return secAppeals
+		}
+	case 5:
+		if strings.Contains(rest, "问题") || strings.Contains(rest, "改进") {
+			return secProblems
+		}
+	case 6:
+		if strings.Contains(rest, "其他") {
+			return secOther
+		}
+	}
+	return secNone
+}
+
+// contentSection recognises a table row that can only belong to one section,
+// for documents whose headings are missing or sit inside the table.
+func contentSection(r srow) int {
+	var hasReview, hasLitigation bool
+	for _, c := range r.cells {
+		if c.val.kind != kindLabel {
+			continue
+		}
+		n := normalize(c.raw)
+		switch {
+		case strings.HasPrefix(n, "第二十条第"):
+			return secActive
+		case strings.Contains(n, "勾稽关系"), n == "申请人情况":
+			return secRequests
+		case n == "行政复议":
+			hasReview = true
+		case n == "行政诉讼":
+			hasLitigation = true
+		}
+	}
+	if hasReview && hasLitigation {
+		return secAppeals
+	}
+	return secNone
+}
+
+// split walks the document once, assigning table rows and paragraphs to
+// sections.
+func (m *mapper) split() {
+	sec := secNone
+	for _, b := range m.d.Blocks {
+		if b.Table == nil {
+			t := strings.TrimSpace(b.Text)
+			if t == "" {
+				continue
+			}
+			m.lines = append(m.lines, t)
+			if h := heading(t); h != secNone {
+				sec = h
+				m.headings[h] = true
+				continue
+			}
+			m.paras = append(m.paras, para{text: t, section: sec, line: b.Loc.Line})
+			continue
+		}
+		for _, row := range b.Table.Rows {
+			r := srow{cells: make([]scell, 0, len(row))}
+			nonEmpty, last := 0, ""
+			for _, c := range row {
+				if c.Spanned && parseValue(c.Text).kind != kindLabel {
+					// A spanned copy of a value is the same value again.
+					continue
+				}
+				r.cells = append(r.cells, scell{raw: c.Text, val: parseValue(c.Text), loc: c.Loc})
+				if strings.TrimSpace(c.Text) != "" {
+					nonEmpty++
+					last = c.Text
+				}
+				if r.line == 0 {
+					r.line = c.Loc.Line
+				}
+			}
+			if nonEmpty == 1 {
+				m.lines = append(m.lines, strings.TrimSpace(last))
+				if h := heading(last); h != secNone {
+					sec = h
+					m.headings[h] = true
+					continue
+				}
+			}
+			if cs := contentSection(r); cs != secNone {
+				sec = cs
+			}
+			if nonEmpty == 0 || sec < secActive || sec > secAppeals {
+				continue
+			}
+			if len(m.rows[sec]) < maxSectionRows {
+				m.rows[sec] = append(m.rows[sec], r)
+			} else if len(m.rows[sec]) == maxSectionRows {
+				m.rows[sec] = append(m.rows[sec], srow{}) // sentinel: warn once
+				m.rep.Warnings = append(m.rep.Warnings, "section has more rows than any template table; the rest were ignored")
+			}
+		}
+	}
+	for s := range m.rows {
+		if n := len(m.rows[s]); n > 0 && m.rows[s][n-1].cells == nil {
+			m.rows[s] = m.rows[s][:n-1]
+		}
+	}
+}
+
+// labelUnit is a row label made of one label cell, or of an ordinal-only
+// cell (一、) joined with the cell after it.
+type labelUnit struct {
+	ord  ordinal
+	core string // numbering and notes stripped, normalised
+	last int    // index of its last cell in the row
+}
+
+// rowLabels returns the label units of a row and the index of the first
+// cell after the last label cell (where the values start). Label cells
+// after the first value cell are notes, not part of the row label.
+func rowLabels(r srow) ([]labelUnit, int) {
+	var units []labelUnit
+	valStart := 0
+	pendingOrd := ordinal{}
+	for i, c := range r.cells {
+		if c.val.kind == kindValue {
+			break
+		}
+		if c.val.kind != kindLabel {
+			continue
+		}
+		valStart = i + 1
+		n := normalize(c.raw)
+		ord, rest := splitOrdinal(n)
+		rest = stripNotes(rest)
+		if rest == "" {
+			if ord.level != levelNone {
+				pendingOrd = ord
+			}
+			continue
+		}
+		if ord.level == levelNone && pendingOrd.level != levelNone {
+			ord = pendingOrd
+		}
+		pendingOrd = ordinal{}
+		units = append(units, labelUnit{ord: ord, core: rest, last: i})
+	}
+	return units, valStart
+}
+
+// emit appends the cell for key to the report and remembers its value for the checks.
+func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align string, flags []string) {
+	c := Cell{Table: table, Row: row, Col: col.Key, Align: align}
+	unit := col.Unit
+	if unit == codebook.UnitAsPrinted {
+		unit = codebook.UnitUnknown
+	}
+	var v value
+	if src != nil {
+		c.Raw = src.raw
+		c.Loc = src.loc
+		v = src.val
+		c.Value = v.v
+		if v.unit != "" {
+			unit = v.unit
+		}
+		c.Flags = append(c.Flags, v.flags...)
+	}
+	c.Unit = unit
+	for _, f := range flags {
+		if !contains(c.Flags, f) {
+			c.Flags = append(c.Flags, f)
+		}
+	}
+	m.vals[c.Key()] = v
+	m.rep.Cells = append(m.rep.Cells, c)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mapper) warnf(format string, args ...any) {
+	m.rep.Warnings = append(m.rep.Warnings, fmt.Sprintf(format, args...))
+}

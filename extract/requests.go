@@ -1,0 +1,587 @@
+package extract
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+)
+
+// Section 三: 7 applicant columns per row, rows named by their labels.
+
+const reqCols = 7
+
+// requestHeaderWords are the column header labels of section 三. A row
+// carrying two of them is a header row, whatever else it holds: its 其他
+// (other organisations) must not be read as the 2021 row 3.其他.
+var requestHeaderWords = []string{"申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"}
+
+func isRequestHeader(r srow, units []labelUnit) bool {
+	for _, c := range r.cells {
+		if c.val.kind == kindLabel && strings.Contains(c.raw, "勾稽关系") {
+			return true
+		}
+	}
+	n := 0
+	for _, u := range units {
+		for _, w := range requestHeaderWords {
+			if u.core == w || (len(u.core) > 6 && similarity(u.core, w) >= labelSure) {
+				n++
+				if w == "申请人情况" {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return n >= 2
+}
+
+// reqTarget is something a section 三 label can name: a template row or a
+// group label (本年度办理结果, 不予公开, …) that has no values of its own.
+type reqTarget struct {
+	row    int    // index into the layout rows; -1 for a group
+	group  string // the group this target is, for a group target
+	labels []string
+	ord    ordinal // the numbering the template prints for it
+}
+
+// requestTargets lists the rows and groups of a section 三 layout with the
+// numbering the template gives them.
+func requestTargets(rows []codebook.Row, tmpl string) []reqTarget {
+	var ts []reqTarget
+	l1, l2 := 0, 0
+	sub := map[string]int{}
+	addGroup := func(g string, o ordinal) {
+		ts = append(ts, reqTarget{row: -1, group: g, labels: []string{g}, ord: o})
+	}
+	for i, r := range rows {
+		var o ordinal
+		switch r.Level {
+		case 1:
+			l1++
+			if r.Key == "carried_forward" {
+				l1 = 4
+			}
+			o = ordinal{level1, l1}
+		case 2:
+			if l2 == 0 {
+				addGroup(codebook.GroupResults, ordinal{level1, 3})
+			}
+			l2++
+			o = ordinal{level2, l2}
+		case 3:
+			if sub[r.Group] == 0 {
+				l2++
+				addGroup(r.Group, ordinal{level2, l2})
+			}
+			sub[r.Group]++
+			o = ordinal{level3, sub[r.Group]}
+		}
+		var labels []string
+		for _, l := range r.Label.All() {
+			labels = append(labels, core(l))
+		}
+		ts = append(ts, reqTarget{row: i, labels: labels, ord: o})
+	}
+	return ts
+}
+
+// matchUnit scores a label against the targets: label similarity, plus a
+// bonus when the printed numbering agrees with the template's and when a
+// sub-row sits in the group the previous rows opened.
+func matchUnit(u labelUnit, ts []reqTarget, rows []codebook.Row, group string) (best int, score float64) {
+	best = -1
+	for i, t := range ts {
+		s := bestOf(u.core, t.labels)
+		if s < 0.34 {
+			continue
+		}
+		if u.ord.level != levelNone && u.ord == t.ord {
+			s += 0.08
+		}
+		if t.row >= 0 && group != "" && rows[t.row].Group == group {
+			s += 0.04
+		}
+		if s > score {
+			best, score = i, s
+		}
+	}
+	return best, score
+}
+
+// reqRow is a source row placed on a template row.
+type reqRow struct {
+	key      string
+	src      *srow
+	vals     []scell
+	cands    []placement
+	choice   int
+	reason   string
+	flags    []string
+	ambigous []bool // per column: candidates disagreed and arithmetic could not tell
+}
+
+// placement maps the 7 template columns to indexes in vals (-1: blank).
+type placement struct {
+	idx     [reqCols]int
+	dropped int // non-empty value cells left out
+	start   int // absolute source column of the first template column
+}
+
+// placements generates the ways a row's value cells can be read as 7
+// columns: directly; after skipping 1–3 empty spacer cells; right-aligned
+// after trimming trailing empties; and, when 8 values are present (a
+// third-party subtotal column, a stray cell), with each one left out.
+func placements(vals []scell, valStart, width int) []placement {
+	var out []placement
+	seen := map[[reqCols]int]bool{}
+	nonEmpty := 0
+	for _, v := range vals {
+		if v.val.kind != kindEmpty {
+			nonEmpty++
+		}
+	}
+	add := func(idx [reqCols]int) {
+		if seen[idx] {
+			return
+		}
+		seen[idx] = true
+		used := 0
+		first := -1
+		for c, i := range idx {
+			if i >= 0 && vals[i].val.kind != kindEmpty {
+				used++
+			}
+			if first < 0 && i >= 0 {
+				first = valStart + i - c
+			}
+		}
+		out = append(out, placement{idx: idx, dropped: nonEmpty - used, start: first})
+	}
+	window := func(start int) {
+		var idx [reqCols]int
+		for c := range idx {
+			if i := start + c; i >= 0 && i < len(vals) {
+				idx[c] = i
+			} else {
+				idx[c] = -1
+			}
+		}
+		add(idx)
+	}
+	window(0)
+	for k := 1; k <= 3 && k < len(vals) && vals[k-1].val.kind == kindEmpty; k++ {
+		window(k)
+	}
+	end := len(vals)
+	for end > 0 && vals[end-1].val.kind == kindEmpty {
+		end--
+	}
+	if end > reqCols {
+		window(end - reqCols)
+	}
+	// Eight values in a window of eight: try leaving each out.
+	for s := 0; s+reqCols+1 <= len(vals) && s <= 3; s++ {
+		n := 0
+		for i := s; i < s+reqCols+1; i++ {
+			if vals[i].val.kind != kindEmpty {
+				n++
+			}
+		}
+		if n != reqCols+1 {
+			continue
+		}
+		for skip := s; skip < s+reqCols+1; skip++ {
+			var idx [reqCols]int
+			c := 0
+			for i := s; i < s+reqCols+1; i++ {
+				if i != skip {
+					idx[c] = i
+					c++
+				}
+			}
+			add(idx)
+		}
+	}
+	_ = width
+	return out
+}
+
+func (m *mapper) requestTemplate(rows []srow) string {
+	var has2021, has2019 bool
+	for _, r := range rows {
+		units, valStart := rowLabels(r)
+		for i, u := range units {
+			if bestOf(u.core, []string{core("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"), core("申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")}) >= labelLow {
+				has2021 = true
+			}
+			if i == len(units)-1 && similarity(u.core, "其他处理") >= labelSure && hasValueCells(r, valStart) {
+				has2019 = true
+			}
+		}
+	}
+	switch {
+	case has2021:
+		return codebook.T2021
+	case has2019:
+		return codebook.T2019
+	case m.year >= 2019 && m.year <= 2020:
+		return codebook.T2019
+	}
+	return codebook.T2021
+}
+
+// hasValueCells reports whether the row has cells after its label, empty or not:
+// a 2019 （六）其他处理 row carries 7 cells (blank or not), a 2021 group label does not.
+func hasValueCells(r srow, valStart int) bool {
+	return len(r.cells)-valStart >= reqCols-2
+}
+
+func (m *mapper) mapRequests() {
+	rows := m.rows[secRequests]
+	if len(rows) == 0 && !m.headings[secRequests] {
+		return
+	}
+	tmpl := m.requestTemplate(rows)
+	layout, _ := codebook.Lookup(codebook.Requests, tmpl)
+	block := layout.Blocks[0]
+	ts := requestTargets(block.Rows, tmpl)
+
+	placed := make([]*reqRow, len(block.Rows))
+	var order []*reqRow
+	group := ""
+	lastRow := -1
+	prevFragment := ""
+	found := m.headings[secRequests]
+	for ri := range rows {
+		r := &rows[ri]
+		units, valStart := rowLabels(*r)
+		if isRequestHeader(*r, units) {
+			found = true
+			continue
+		}
+		vals := r.cells[valStart:]
+		target, score := -1, 0.0
+		var flags []string
+		for ui, u := range units {
+			t, s := matchUnit(u, ts, block.Rows, group)
+			if s < labelLow && ui == 0 && prevFragment != "" {
+				// A group label cut over two lines: (四) 无 | … then 法提供 | ….
+				joined := u
+				joined.core = prevFragment + u.core
+				if t2, s2 := matchUnit(joined, ts, block.Rows, group); s2 > s {
+					t, s = t2, s2
+				}
+			}
+			if t < 0 || s < labelLow {
+				if ui == len(units)-1 {
+					target = -1
+				}
+				continue
+			}
+			if ts[t].row < 0 {
+				group = ts[t].group
+				continue
+			}
+			if ui == len(units)-1 {
+				target, score = t, s
+			}
+		}
+		prevFragment = ""
+		if len(units) > 0 && (target < 0) {
+			if t, s := matchUnit(units[0], ts, block.Rows, group); t < 0 || s < labelLow {
+				prevFragment = units[0].core
+			}
+		}
+		rowIdx := -1
+		if target >= 0 {
+			rowIdx = ts[target].row
+			if score < labelSure {
+				flags = append(flags, FlagLowConfidenceLabel)
+			}
+		} else if countValues(vals) > 0 && len(vals) >= reqCols-2 && lastRow+1 < len(block.Rows) && (len(units) == 0 || m.unmatchedIsFragment(units)) {
+			// A data row whose label cells were lost: the next template row.
+			rowIdx = lastRow + 1
+			flags = append(flags, FlagLowConfidenceLabel)
+		}
+		if rowIdx < 0 {
+			continue
+		}
+		found = true
+		if g := block.Rows[rowIdx].Group; g != "" && g != codebook.GroupResults {
+			group = g
+		}
+		if placed[rowIdx] != nil {
+			if countValues(placed[rowIdx].vals) > 0 || countValues(vals) == 0 {
+				placed[rowIdx].flags = appendUnique(placed[rowIdx].flags, FlagDuplicateRow)
+				continue
+			}
+		}
+		rr := &reqRow{key: block.Rows[rowIdx].Key, src: r, vals: vals, flags: flags}
+		first := 0
+		if len(r.cells) > 0 {
+			first = r.cells[0].loc.Col
+		}
+		rr.cands = placements(vals, first+valStart, reqCols)
+		placed[rowIdx] = rr
+		order = append(order, rr)
+		lastRow = rowIdx
+	}
+	if !found {
+		return
+	}
+	m.rep.Templates.Requests = tmpl
+	m.chooseRequestPlacements(placed, block.Rows)
+
+	for i, row := range block.Rows {
+		rr := placed[i]
+		if rr == nil {
+			for _, col := range block.Cols {
+				m.emit(codebook.Requests, row.Key, col, nil, AlignNone, []string{FlagRowNotFound})
+			}
+			continue
+		}
+		p := rr.cands[rr.choice]
+		align := AlignFixedOrder
+		if rr.reason == "arithmetic" {
+			align = AlignArithmetic
+		}
+		flags := slices.Clone(rr.flags)
+		if p.dropped > 0 {
+			flags = append(flags, FlagExtraCells)
+		}
+		for c, col := range block.Cols {
+			f := flags
+			if rr.ambigous != nil && rr.ambigous[c] {
+				f = append(slices.Clone(f), FlagAmbiguousAlignment)
+			}
+			if p.idx[c] < 0 {
+				if len(rr.vals) < reqCols {
+					f = append(slices.Clone(f), FlagMissingCells)
+				}
+				m.emit(codebook.Requests, row.Key, col, nil, align, f)
+				continue
+			}
+			m.emit(codebook.Requests, row.Key, col, &rr.vals[p.idx[c]], align, f)
+		}
+	}
+}
+
+func (m *mapper) unmatchedIsFragment(units []labelUnit) bool {
+	// Only short unnumbered fragments (法提供) may precede a row that is
+	// placed by position; a long unmatched label is some other row.
+	for _, u := range units {
+		if u.ord.level != levelNone || len([]rune(u.core)) > 6 {
+			return false
+		}
+	}
+	return true
+}
+
+func countValues(vals []scell) int {
+	n := 0
+	for _, v := range vals {
+		if v.val.kind == kindValue {
+			n++
+		}
+	}
+	return n
+}
+
+func appendUnique(ss []string, s string) []string {
+	if contains(ss, s) {
+		return ss
+	}
+	return append(ss, s)
+}
+
+// chooseRequestPlacements picks one placement per row. Rows first prefer
+// placements that lose no value; among those, the table's arithmetic (R1,
+// R2, R3 with blank as 0) decides, by coordinate ascent over the rows; a
+// tie goes to the table's dominant value column and is flagged where the
+// tied placements disagree.
+func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) {
+	// Dominant start column among rows with a single least-dropping placement.
+	startVotes := map[int]int{}
+	for _, rr := range placed {
+		if rr == nil {
+			continue
+		}
+		best := minDropped(rr.cands)
+		var starts []int
+		for _, c := range rr.cands {
+			if c.dropped == best && !slices.Contains(starts, c.start) {
+				starts = append(starts, c.start)
+			}
+		}
+		if len(starts) == 1 && countValues(rr.vals) > 0 {
+			startVotes[starts[0]]++
+		}
+	}
+	dominant, votes := -1, 0
+	for s, v := range startVotes {
+		if v > votes || (v == votes && s < dominant) {
+			dominant, votes = s, v
+		}
+	}
+	// Initial choice: least dropped, then dominant start, then first.
+	for _, rr := range placed {
+		if rr == nil {
+			continue
+		}
+		rr.choice = 0
+		for i, c := range rr.cands {
+			b := rr.cands[rr.choice]
+			if c.dropped < b.dropped || (c.dropped == b.dropped && c.start == dominant && b.start != dominant) {
+				rr.choice = i
+			}
+		}
+		rr.reason = "fixed"
+	}
+	idx := map[string]int{}
+	for i, r := range rows {
+		idx[r.Key] = i
+	}
+	score := func() int { return arithmeticScore(placed, rows, idx) }
+	for pass := 0; pass < 4; pass++ {
+		changed := false
+		for _, rr := range placed {
+			if rr == nil || len(rr.cands) < 2 {
+				continue
+			}
+			best := minDropped(rr.cands)
+			orig := rr.choice
+			bestScore, bestChoice := -1, orig
+			scores := make([]int, len(rr.cands))
+			for i, c := range rr.cands {
+				if c.dropped != best {
+					scores[i] = -1
+					continue
+				}
+				rr.choice = i
+				s := score()
+				scores[i] = s
+				if s > bestScore || (s == bestScore && i == orig) {
+					bestScore, bestChoice = s, i
+				}
+			}
+			rr.choice = bestChoice
+			// Which columns did equally good placements disagree on?
+			rr.ambigous = nil
+			distinct := false
+			for i, s := range scores {
+				if s < 0 || i == bestChoice {
+					continue
+				}
+				if differ(rr, i, bestChoice) {
+					if s == bestScore {
+						if rr.ambigous == nil {
+							rr.ambigous = make([]bool, reqCols)
+						}
+						for c := range reqCols {
+							if cellValue(rr, i, c) != cellValue(rr, bestChoice, c) {
+								rr.ambigous[c] = true
+							}
+						}
+					} else {
+						distinct = true
+					}
+				}
+			}
+			if distinct && rr.ambigous == nil {
+				rr.reason = "arithmetic"
+			}
+			if bestChoice != orig {
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+}
+
+func minDropped(cs []placement) int {
+	best := math.MaxInt
+	for _, c := range cs {
+		best = min(best, c.dropped)
+	}
+	return best
+}
+
+// cellValue renders the value a placement puts in column c, for comparing placements.
+func cellValue(rr *reqRow, choice, c int) string {
+	i := rr.cands[choice].idx[c]
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rr.vals[i].raw)
+}
+
+func differ(rr *reqRow, a, b int) bool {
+	for c := range reqCols {
+		if cellValue(rr, a, c) != cellValue(rr, b, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// arithmeticScore counts the R1, R2 and R3 equations that hold for the
+// current placements, with blank as 0. Only equations with at least one
+// non-blank cell count: an all-blank equation says nothing about alignment.
+func arithmeticScore(placed []*reqRow, rows []codebook.Row, idx map[string]int) int {
+	get := func(key string, c int) (float64, bool) {
+		i, ok := idx[key]
+		if !ok || placed[i] == nil {
+			return 0, false
+		}
+		rr := placed[i]
+		j := rr.cands[rr.choice].idx[c]
+		if j < 0 || rr.vals[j].val.v == nil {
+			return 0, false
+		}
+		return *rr.vals[j].val.v, true
+	}
+	n := 0
+	eq := func(a, b float64, any bool) {
+		if any && math.Abs(a-b) < 1e-6 {
+			n++
+		}
+	}
+	// R2: each row's total is the sum of its six applicant columns.
+	for _, r := range rows {
+		var sum float64
+		anyv := false
+		for c := 0; c < reqCols-1; c++ {
+			v, ok := get(r.Key, c)
+			sum += v
+			anyv = anyv || ok
+		}
+		t, ok := get(r.Key, reqCols-1)
+		eq(sum, t, anyv || ok)
+	}
+	for c := range reqCols {
+		// R1: new + carried_over = total + carried_forward.
+		a, ok1 := get("new", c)
+		b, ok2 := get("carried_over", c)
+		t, ok3 := get("total", c)
+		f, ok4 := get("carried_forward", c)
+		eq(a+b, t+f, ok1 || ok2 || ok3 || ok4)
+		// R3: total = the sum of the outcome rows.
+		var sum float64
+		anyv := ok3
+		for _, r := range rows {
+			if r.Level == 1 || r.Key == "total" {
+				continue
+			}
+			v, ok := get(r.Key, c)
+			sum += v
+			anyv = anyv || ok
+		}
+		eq(sum, t, anyv)
+	}
+	return n
+}

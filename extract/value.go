@@ -1,0 +1,119 @@
+package extract
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// cellKind is what a source cell holds, decided from its text alone.
+type cellKind uint8
+
+const (
+	kindEmpty cellKind = iota
+	kindValue          // a number, a number with a unit or note, or a no-value marker
+	kindLabel          // anything else: a row or column label, a note, a fragment
+)
+
+// value is a parsed value cell.
+type value struct {
+	kind     cellKind
+	v        *float64
+	unit     string // unit printed in the cell, "" if none
+	decimals int    // fractional digits as printed
+	negative bool
+	flags    []string
+}
+
+var (
+	numRe     = regexp.MustCompile(`^([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$`)
+	numUnitRe = regexp.MustCompile(`^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件|项|个|条|宗|次|家)$`)
+	numNoteRe = regexp.MustCompile(`^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件|项|个|条|宗|次)?\((.*)\)$`)
+	markers   = map[string]bool{"-": true, "--": true, "---": true, "/": true, "\\": true, "无": true, "空": true,
+		"N/A": true, "n/a": true, "NA": true, "×": true, "x": true, "X": true, "~": true, "…": true, "...": true}
+)
+
+// parseValue classifies a cell and reads its number. A printed 0 is 0; an
+// empty cell is kindEmpty (blank, not 0); a marker such as "-" or "无" is a
+// value cell without a number, flagged. A note in the cell (22（其中修订16件）)
+// or a unit (251000元) is read around and flagged.
+func parseValue(raw string) value {
+	s := normalizeValue(raw)
+	if s == "" {
+		return value{kind: kindEmpty}
+	}
+	if markers[s] {
+		return value{kind: kindValue, flags: []string{FlagMarker}}
+	}
+	if m := numRe.FindStringSubmatch(s); m != nil {
+		return number(s, m[3])
+	}
+	if m := numUnitRe.FindStringSubmatch(s); m != nil {
+		v := numberText(m[1])
+		v.unit = m[2]
+		v.flags = append(v.flags, FlagUnitInCell)
+		return v
+	}
+	if m := numNoteRe.FindStringSubmatch(s); m != nil {
+		v := numberText(m[1])
+		v.unit = m[2]
+		v.flags = append(v.flags, FlagNoteInCell)
+		if m[2] != "" {
+			v.flags = append(v.flags, FlagUnitInCell)
+		}
+		return v
+	}
+	return value{kind: kindLabel}
+}
+
+func numberText(s string) value {
+	m := numRe.FindStringSubmatch(s)
+	if m == nil {
+		return value{kind: kindLabel}
+	}
+	return number(s, m[3])
+}
+
+func number(s, frac string) value {
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil || math.IsInf(f, 0) {
+		return value{kind: kindLabel}
+	}
+	if f == 0 {
+		f = 0 // no negative zero
+	}
+	v := value{kind: kindValue, v: &f, decimals: len(frac), negative: f < 0}
+	if len(frac) <= 4 {
+		// Amounts in 万元 carry up to 4 decimals; snap the binary float to
+		// the printed decimal so 3297.1234 stays 3297.1234.
+		r := math.Round(f*1e4) / 1e4
+		v.v = &r
+	}
+	return v
+}
+
+// normalizeValue prepares a cell for number parsing: full-width digits and
+// punctuation folded (NFKC), whitespace removed, the dash variants unified.
+func normalizeValue(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	if isASCIINumber(raw) {
+		return raw
+	}
+	return normalize(raw)
+}
+
+// isASCIINumber is the fast path for the common cell: a plain ASCII integer.
+func isASCIINumber(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
