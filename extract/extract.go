@@ -112,12 +112,12 @@ func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report
 // original bytes, carried into the report.
 func (e *Extractor) FromDocument(ctx context.Context, src Source, d *doc.Document, sha256hex string) *Report {
 	rep := &Report{
-		Source:  src.Name,
-		Format:  d.Format,
-		SHA256:  sha256hex,
-		Cells:   []Cell{},
-		Checks:  []Check{},
-		Status:  StatusNotAReport,
+		Source: src.Name,
+		Format: d.Format,
+		SHA256: sha256hex,
+		Cells:  []Cell{},
+		Checks: []Check{},
+		Status: StatusNotAReport,
 	}
 	rep.Warnings = append(rep.Warnings, d.Warnings...)
 	m := newMapper(e.log, src, d, rep)

@@ -156,9 +156,7 @@ func TestSeedsMatchGold(t *testing.T) {
 				{"template.active", r.Templates.Active},
 				{"template.requests", r.Templates.Requests},
 				{"index_no", r.IndexNo},
-			}
-			if regionEnabled {
-				meta = append(meta, struct{ key, got string }{"region_code", r.RegionCode})
+				{"region_code", r.RegionCode},
 			}
 			for _, m := range meta {
 				if want := g.meta[m.key]; m.got != want {
