@@ -1,6 +1,9 @@
 package region
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLookup(t *testing.T) {
 	tests := []struct {
@@ -44,5 +47,35 @@ func TestLookup(t *testing.T) {
 		if d.Name != tt.name || d.Level != tt.level || d.Parent != tt.parent {
 			t.Errorf("Lookup(%q) = %+v, want name %s level %d parent %q", tt.code, d, tt.name, tt.level, tt.parent)
 		}
+	}
+}
+
+func TestParseTableErrors(t *testing.T) {
+	tests := []struct{ tsv, want string }{
+		{"110000\t1\t北京市\n", "fields"},
+		{"110000\t4\t北京市\t\n", "bad level"},
+		{"110000\t1\t北京市\t\n110000\t1\t北京市\t\n", "duplicate"},
+		{"110105\t3\t朝阳区\t110000\n", "parent 110000 missing"},
+		{"11000\t1\t北京市\t\n", "malformed"},
+		{"110105\t3\t朝阳区\t\n", "malformed"}, // county without parent
+	}
+	for _, tt := range tests {
+		_, err := parseTable(tt.tsv)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseTable(%q) error %v, want %q", tt.tsv, err, tt.want)
+		}
+	}
+	g, err := parseTable(divisionsTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Level counts of the 2023 data: 31 provinces, 333 prefectures
+	// (342 NBS groups less 9 placeholders), 2850 counties.
+	count := map[int]int{}
+	for _, d := range g.divs {
+		count[d.Level]++
+	}
+	if count[1] != 31 || count[2] != 333 || count[3] != 2850 {
+		t.Errorf("levels: %v, want 31 provinces, 333 prefectures, 2850 counties", count)
 	}
 }
