@@ -265,6 +265,7 @@ func (r *run) host(name string) (*hostQ, error) {
 	}
 	if now := r.c.now(); now.Before(mem.ChallengedUntil) {
 		h.park(fmt.Sprintf("host %s answered with an anti-bot challenge (%s); left alone until %s", name, mem.Reason, mem.ChallengedUntil.UTC().Format(time.RFC3339)))
+		r.reportHost(h)
 	}
 	r.hosts[name] = h
 	return h, nil
