@@ -1,0 +1,347 @@
+package store
+
+import (
+	"bufio"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// fileName is the one file of each partition directory. A fixed name lets
+// a commit replace a partition with a single rename(2), so a reader sees
+// the old file or the new one, never both and never half of one.
+const fileName = "part-0.parquet"
+
+// table is one dataset under Root: the rows added in this run, buffered per
+// partition and spilled to disk as sorted runs when memory fills, and how
+// its files are sorted and merged on commit.
+type table[T any] struct {
+	name    string
+	cmp     func(a, b *T) int
+	id      func(*T) string // report_id of a row; nil for captures
+	dedupe  bool            // rows comparing equal are one row (captures)
+	sorting []parquet.SortingColumn
+
+	mem  map[string][]T      // partition path → rows not yet spilled
+	runs map[string][]string // partition path → spilled sorted runs, oldest first
+}
+
+func newTable[T any](name string, cmp func(a, b *T) int, id func(*T) string, sorting ...parquet.SortingColumn) *table[T] {
+	return &table[T]{name: name, cmp: cmp, id: id, sorting: sorting, mem: map[string][]T{}, runs: map[string][]string{}}
+}
+
+// partitions lists the partitions this run added rows to.
+func (t *table[T]) partitions() []string {
+	var ps []string
+	for p := range t.mem {
+		ps = append(ps, p)
+	}
+	for p := range t.runs {
+		if _, ok := t.mem[p]; !ok {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+func (t *table[T]) reset() {
+	t.mem = map[string][]T{}
+	t.runs = map[string][]string{}
+}
+
+// spill sorts each partition's buffered rows and writes them to a run file
+// in dir. Run files are uncompressed: they are read once, soon, locally.
+func (t *table[T]) spill(dir string, seq *int) error {
+	for p, rows := range t.mem {
+		sortRows(rows, t.cmp)
+		*seq++
+		path := filepath.Join(dir, fmt.Sprintf("%s-%06d.spill", t.name, *seq))
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("spill %s: %w", t.name, err)
+		}
+		w := parquet.NewGenericWriter[T](f)
+		_, err = w.Write(rows)
+		if err == nil {
+			err = w.Close()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("spill %s: %w", t.name, err)
+		}
+		t.runs[p] = append(t.runs[p], path)
+		delete(t.mem, p)
+	}
+	return nil
+}
+
+// source yields rows in sort order. The returned pointer is valid until the
+// next call.
+type source[T any] interface {
+	next() (*T, error) // nil, nil at the end
+	close() error
+}
+
+type sliceSource[T any] struct {
+	rows []T
+	keep func(*T) bool
+}
+
+func (s *sliceSource[T]) next() (*T, error) {
+	for len(s.rows) > 0 {
+		r := &s.rows[0]
+		s.rows = s.rows[1:]
+		if s.keep == nil || s.keep(r) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *sliceSource[T]) close() error { return nil }
+
+// fileSource reads a Parquet file in batches, so memory stays at one batch
+// plus the reader's current pages however large the file.
+type fileSource[T any] struct {
+	f    *os.File
+	r    *parquet.GenericReader[T]
+	buf  []T
+	i, n int
+	eof  bool
+	keep func(*T) bool
+}
+
+func openSource[T any](path string, keep func(*T) bool) (*fileSource[T], error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &fileSource[T]{f: f, r: parquet.NewGenericReader[T](pf), buf: make([]T, 512), keep: keep}, nil
+}
+
+func (s *fileSource[T]) next() (*T, error) {
+	for {
+		if s.i < s.n {
+			r := &s.buf[s.i]
+			s.i++
+			if s.keep == nil || s.keep(r) {
+				return r, nil
+			}
+			continue
+		}
+		if s.eof {
+			return nil, nil
+		}
+		// Zero the batch: the reader may otherwise reuse pointers held by
+		// rows already handed out.
+		clear(s.buf)
+		n, err := s.r.Read(s.buf)
+		s.i, s.n = 0, n
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+		} else if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *fileSource[T]) close() error {
+	s.r.Close()
+	return s.f.Close()
+}
+
+// mergeHeap is a k-way merge over sources. Ties go to the lower source
+// index, which callers give to the newest rows.
+type mergeHeap[T any] struct {
+	cmp  func(a, b *T) int
+	head []*T
+	src  []int
+}
+
+func (h *mergeHeap[T]) Len() int { return len(h.head) }
+func (h *mergeHeap[T]) Less(i, j int) bool {
+	if c := h.cmp(h.head[i], h.head[j]); c != 0 {
+		return c < 0
+	}
+	return h.src[i] < h.src[j]
+}
+func (h *mergeHeap[T]) Swap(i, j int) {
+	h.head[i], h.head[j] = h.head[j], h.head[i]
+	h.src[i], h.src[j] = h.src[j], h.src[i]
+}
+func (h *mergeHeap[T]) Push(x any) {}
+func (h *mergeHeap[T]) Pop() any {
+	n := len(h.head) - 1
+	h.head, h.src = h.head[:n], h.src[:n]
+	return nil
+}
+
+// merge writes the sorted union of srcs to w and returns how many rows it
+// wrote in total and from each source.
+func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, b *T) int, dedupe bool, srcs []source[T]) (int64, []int64, error) {
+	counts := make([]int64, len(srcs))
+	h := &mergeHeap[T]{cmp: cmp}
+	for i, s := range srcs {
+		r, err := s.next()
+		if err != nil {
+			return 0, nil, err
+		}
+		if r != nil {
+			h.head, h.src = append(h.head, r), append(h.src, i)
+		}
+	}
+	heap.Init(h)
+
+	batch := make([]T, 0, 1024)
+	var total int64
+	var last T
+	haveLast := false
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := w.Write(batch); err != nil {
+			return err
+		}
+		total += int64(len(batch))
+		batch = batch[:0]
+		return ctx.Err()
+	}
+	for h.Len() > 0 {
+		r, i := h.head[0], h.src[0]
+		if !(dedupe && haveLast && cmp(&last, r) == 0) {
+			batch = append(batch, *r)
+			counts[i]++
+			if dedupe {
+				last, haveLast = *r, true
+			}
+		}
+		// Copy before advancing: the source may reuse r's memory.
+		next, err := srcs[i].next()
+		if err != nil {
+			return 0, nil, err
+		}
+		if next == nil {
+			heap.Pop(h)
+		} else {
+			h.head[0] = next
+			heap.Fix(h, 0)
+		}
+		if len(batch) == cap(batch) {
+			if err := flush(); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, nil, err
+	}
+	return total, counts, nil
+}
+
+// writeFile merges srcs into a new hidden file in dir, makes it durable and
+// checks it can be read back. It returns the file's path ("" if no rows
+// remain), its row count and the rows taken from each source.
+func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T) int, dedupe bool, srcs []source[T], opts []parquet.WriterOption) (string, int64, []int64, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", 0, nil, err
+	}
+	path := filepath.Join(dir, tmpName)
+	f, err := os.Create(path)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	fail := func(err error) (string, int64, []int64, error) {
+		f.Close()
+		os.Remove(path)
+		return "", 0, nil, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := parquet.NewGenericWriter[T](bw, opts...)
+	n, counts, err := merge(ctx, w, cmp, dedupe, srcs)
+	if err != nil {
+		return fail(err)
+	}
+	if n == 0 {
+		f.Close()
+		return "", 0, counts, os.Remove(path)
+	}
+	if err := w.Close(); err != nil {
+		return fail(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return "", 0, nil, err
+	}
+	if err := verifyFile(path, n); err != nil {
+		os.Remove(path)
+		return "", 0, nil, err
+	}
+	return path, n, counts, nil
+}
+
+// verifyFile re-opens a written file and checks its footer: parquet-go has
+// been seen to write an invalid footer (parquet-go#158), and a file that
+// cannot be read must never replace one that can.
+func verifyFile(path string, rows int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", path, err)
+	}
+	if pf.NumRows() != rows {
+		return fmt.Errorf("verify %s: footer says %d rows, wrote %d", path, pf.NumRows(), rows)
+	}
+	if v, _ := pf.Lookup("schema_version"); v != SchemaVersion {
+		return fmt.Errorf("verify %s: schema_version %q, want %q", path, v, SchemaVersion)
+	}
+	return nil
+}
+
+// sortRows sorts rows stably by cmp. It sorts indexes, not the wide
+// structs, and moves each row once.
+func sortRows[T any](rows []T, cmp func(a, b *T) int) {
+	idx := make([]int32, len(rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int { return cmp(&rows[i], &rows[j]) })
+	sorted := make([]T, len(rows))
+	for k, i := range idx {
+		sorted[k] = rows[i]
+	}
+	copy(rows, sorted)
+}
