@@ -32,17 +32,39 @@ var activeCols = func() []activeCol {
 	return out
 }()
 
-// matchActiveCol returns the column key a header label names, or "".
-func matchActiveCol(label string) (key string, score float64) {
-	for _, c := range activeCols {
-		if s := similarity(label, c.core); s > score {
-			key, score = c.col.Key, s
+// activeRowMatcher matches the labels of every section 二 row of either
+// template; activeRowKeys[i] is the row key of label i.
+var activeRowMatcher, activeRowKeys = func() (*matcher, []string) {
+	var labels, keys []string
+	for _, t := range []string{codebook.T2019, codebook.T2021} {
+		l, _ := codebook.Lookup(codebook.Active, t)
+		for _, b := range l.Blocks {
+			for _, r := range b.Rows {
+				for _, lab := range r.Label.All() {
+					labels = append(labels, core(lab))
+					keys = append(keys, r.Key)
+				}
+			}
 		}
 	}
-	if score < labelLow {
-		return "", score
+	return newMatcher(labels), keys
+}()
+
+var activeColMatcher = func() *matcher {
+	var labels []string
+	for _, c := range activeCols {
+		labels = append(labels, c.core)
 	}
-	return key, score
+	return newMatcher(labels)
+}()
+
+// matchActiveCol returns the column key a header label names, or "".
+func matchActiveCol(label string) (key string, score float64) {
+	i, s := activeColMatcher.best(label, labelLow)
+	if i < 0 {
+		return "", s
+	}
+	return activeCols[i].col.Key, s
 }
 
 // templateVotes counts 2019 and 2021 markers among the labels of rows.
@@ -52,7 +74,7 @@ func templateVotes(rows []srow) (v2019, v2021 int) {
 			if c.val.kind != kindLabel {
 				continue
 			}
-			n := normalize(c.raw)
+			n := c.norm
 			for _, mk := range codebook.Markers[codebook.T2019] {
 				if n == mk {
 					v2019++
@@ -108,11 +130,11 @@ func (m *mapper) mapActive() {
 	var header []string // column keys of the current header, by value position
 	for ri := range rows {
 		r := &rows[ri]
-		units, valStart := rowLabels(*r)
+		units, valStart := r.units, r.valStart
 		if len(units) == 0 {
 			continue
 		}
-		if item := captionItem(r.cells[firstLabel(*r)].raw); item != "" {
+		if item := captionItem(r.cells[firstLabel(*r)].norm); item != "" {
 			blockFound[item] = true
 			header = nil
 			continue
@@ -128,7 +150,7 @@ func (m *mapper) mapActive() {
 			for _, c := range r.cells[units[0].last+1:] {
 				key := ""
 				if c.val.kind == kindLabel {
-					key, _ = matchActiveCol(core(c.raw))
+					key, _ = matchActiveCol(stripNotes(c.norm))
 				}
 				header = append(header, key)
 			}
@@ -139,11 +161,12 @@ func (m *mapper) mapActive() {
 		var best codebook.Row
 		var bestBlock *codebook.Block
 		score := 0.0
-		for bi := range layout.Blocks {
-			b := &layout.Blocks[bi]
-			for _, row := range b.Rows {
-				for _, l := range row.Label.All() {
-					if s := similarity(u.core, core(l)); s > score {
+		if i, s := activeRowMatcher.best(u.core, labelLow); i >= 0 {
+			key := activeRowKeys[i]
+			for bi := range layout.Blocks {
+				b := &layout.Blocks[bi]
+				for _, row := range b.Rows {
+					if row.Key == key {
 						best, bestBlock, score = row, b, s
 					}
 				}

@@ -15,6 +15,8 @@ const appealValues = 15
 // appealHeaderWords mark a header row of section 四.
 var appealHeaderWords = []string{"行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"}
 
+var appealHeaderMatcher = newMatcher(appealHeaderWords)
+
 func (m *mapper) mapAppeals() {
 	rows := m.rows[secAppeals]
 	found := m.headings[secAppeals] && len(rows) > 0
@@ -22,10 +24,10 @@ func (m *mapper) mapAppeals() {
 	// values, in order. A row broken over two lines still reads in order.
 	var seq []scell
 	for _, r := range rows {
-		units, _ := rowLabels(r)
+		units := r.units
 		header := 0
 		for _, u := range units {
-			if bestOf(u.core, appealHeaderWords) >= labelSure {
+			if i, _ := appealHeaderMatcher.best(u.core, labelSure); i >= 0 {
 				header++
 			}
 		}

@@ -210,6 +210,9 @@ func (m *mapper) narrativeChecks() {
 		if p.section > secOverview && p.section != secRequests && p.section != secAppeals {
 			continue
 		}
+		if !strings.Contains(p.text, "申请") && !strings.Contains(p.text, "复议") && !strings.Contains(p.text, "诉讼") {
+			continue
+		}
 		for _, s := range strings.FieldsFunc(normalize(p.text), func(r rune) bool { return r == '。' || r == ';' }) {
 			sentences = append(sentences, s)
 		}

@@ -13,19 +13,24 @@ import (
 // labels such as 结 果 维 持), no quotes or markdown emphasis, and one
 // spelling of the punctuation that varies between reports.
 func normalize(s string) string {
-	s = norm.NFKC.String(s)
+	if needsNFKC(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			// Full-width ASCII, as NFKC would fold it (the fast path skips NFKC).
+			b.WriteRune(r - 0xFEE0)
+		case r < 0x80 && r > ' ' && r != '"' && r != '\'' && r != '*' && r != '`' && r != '[' && r != ']':
+			b.WriteByte(byte(r))
 		case unicode.IsSpace(r), r == '\u200b', r == '\ufeff', r == '\u00a0', r == '\u3000':
 		case r == '"', r == '\'', r == '“', r == '”', r == '‘', r == '’', r == '「', r == '」', r == '『', r == '』', r == '*', r == '`':
 		case r == '【', r == '〔', r == '[':
 			b.WriteRune('(')
 		case r == '】', r == '〕', r == ']':
 			b.WriteRune(')')
-		case r == '；':
-			b.WriteRune(';')
 		case r == '—', r == '–', r == '－', r == '─':
 			b.WriteRune('-')
 		default:
@@ -33,6 +38,29 @@ func normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// needsNFKC reports whether s has a character that NFKC would change and
+// normalize does not handle itself. Report text is ASCII, CJK ideographs,
+// full-width ASCII and a little CJK punctuation, so NFKC is rarely needed.
+func needsNFKC(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF, r >= 0xFF01 && r <= 0xFF5E:
+		case r == '、', r == '。', r == '“', r == '”', r == '‘', r == '’', r == '《', r == '》', r == '〔', r == '〕',
+			r == '【', r == '】', r == '「', r == '」', r == '—', r == '–', r == '─', r == '…', r == '·', r == '\u3000':
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // Ordinal levels of the template's numbering.
@@ -162,17 +190,31 @@ func similarity(a, b string) float64 {
 		}
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > maxLabelRunes {
-		ra = ra[:maxLabelRunes]
+	return simRunes(labelRunes(a), labelRunes(b))
+}
+
+// labelRunes is the rune form of a label, cut to maxLabelRunes.
+func labelRunes(s string) []rune {
+	r := []rune(s)
+	if len(r) > maxLabelRunes {
+		r = r[:maxLabelRunes]
 	}
-	if len(rb) > maxLabelRunes {
-		rb = rb[:maxLabelRunes]
-	}
+	return r
+}
+
+func simRunes(ra, rb []rune) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
 	return 2 * float64(lcs(ra, rb)) / float64(len(ra)+len(rb))
+}
+
+// simBound is the highest similarity two labels of these lengths can have.
+func simBound(la, lb int) float64 {
+	if la+lb == 0 {
+		return 0
+	}
+	return 2 * float64(min(la, lb)) / float64(la+lb)
 }
 
 // lcs is the length of the longest common subsequence, in O(len(a)·len(b))
@@ -200,8 +242,19 @@ func lcs(a, b []rune) int {
 // bestOf returns the highest similarity of s to any of the labels.
 func bestOf(s string, labels []string) float64 {
 	best := 0.0
+	var rs []rune
+	n := utf8.RuneCountInString(s)
 	for _, l := range labels {
-		if v := similarity(s, l); v > best {
+		if l == s {
+			return 1
+		}
+		if simBound(n, utf8.RuneCountInString(l)) <= best {
+			continue
+		}
+		if rs == nil {
+			rs = labelRunes(s)
+		}
+		if v := simRunes(rs, labelRunes(l)); v > best {
 			best = v
 		}
 	}
@@ -214,3 +267,52 @@ const (
 	labelLow  = 0.72
 	labelSure = 0.86
 )
+
+// matcher compares labels with a fixed list of template labels: exact
+// matches through a map, others by similarity with a length bound that
+// skips comparisons which cannot beat the best so far.
+type matcher struct {
+	labels []string
+	runes  [][]rune
+	exact  map[string]int
+}
+
+func newMatcher(labels []string) *matcher {
+	m := &matcher{labels: labels, exact: map[string]int{}}
+	for i, l := range labels {
+		m.runes = append(m.runes, labelRunes(l))
+		if _, dup := m.exact[l]; !dup {
+			m.exact[l] = i
+		}
+	}
+	return m
+}
+
+// best returns the index of the most similar label and the similarity;
+// -1 and 0 when nothing reaches floor.
+func (m *matcher) best(s string, floor float64) (int, float64) {
+	if i, ok := m.exact[s]; ok {
+		return i, 1
+	}
+	if s == "" {
+		return -1, 0
+	}
+	n := utf8.RuneCountInString(s)
+	var rs []rune
+	best, score := -1, floor
+	for i, lr := range m.runes {
+		if simBound(n, len(lr)) < score {
+			continue
+		}
+		if rs == nil {
+			rs = labelRunes(s)
+		}
+		if v := simRunes(rs, lr); v > score || (v == score && best < 0) {
+			best, score = i, v
+		}
+	}
+	if best < 0 {
+		return -1, 0
+	}
+	return best, score
+}

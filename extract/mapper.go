@@ -33,13 +33,18 @@ const (
 type srow struct {
 	cells []scell
 	line  int
+	// units and valStart are the row's label units and the index of the
+	// first cell after them (see rowLabels), computed once in split.
+	units    []labelUnit
+	valStart int
 }
 
 // scell is one source cell, classified.
 type scell struct {
-	raw string
-	val value
-	loc doc.Loc
+	raw  string
+	norm string // normalize(raw)
+	val  value
+	loc  doc.Loc
 }
 
 // para is one paragraph with its section.
@@ -132,7 +137,7 @@ func contentSection(r srow) int {
 		if c.val.kind != kindLabel {
 			continue
 		}
-		n := normalize(c.raw)
+		n := c.norm
 		switch {
 		case strings.HasPrefix(n, "第二十条第"):
 			return secActive
@@ -173,11 +178,13 @@ func (m *mapper) split() {
 			r := srow{cells: make([]scell, 0, len(row))}
 			nonEmpty, last := 0, ""
 			for _, c := range row {
-				if c.Spanned && parseValue(c.Text).kind != kindLabel {
+				n := normalizeValue(c.Text)
+				v := classify(n)
+				if c.Spanned && v.kind != kindLabel {
 					// A spanned copy of a value is the same value again.
 					continue
 				}
-				r.cells = append(r.cells, scell{raw: c.Text, val: parseValue(c.Text), loc: c.Loc})
+				r.cells = append(r.cells, scell{raw: c.Text, norm: n, val: v, loc: c.Loc})
 				if strings.TrimSpace(c.Text) != "" {
 					nonEmpty++
 					last = c.Text
@@ -200,6 +207,7 @@ func (m *mapper) split() {
 			if nonEmpty == 0 || sec < secActive || sec > secAppeals {
 				continue
 			}
+			r.units, r.valStart = rowLabels(r)
 			if len(m.rows[sec]) < maxSectionRows {
 				m.rows[sec] = append(m.rows[sec], r)
 			} else if len(m.rows[sec]) == maxSectionRows {
@@ -238,8 +246,7 @@ func rowLabels(r srow) ([]labelUnit, int) {
 			continue
 		}
 		valStart = i + 1
-		n := normalize(c.raw)
-		ord, rest := splitOrdinal(n)
+		ord, rest := splitOrdinal(c.norm)
 		rest = stripNotes(rest)
 		if rest == "" {
 			if ord.level != levelNone {

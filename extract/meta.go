@@ -32,6 +32,9 @@ func (m *mapper) metadata() {
 	titles := m.titleCandidates()
 	title, titleIdx := "", -1
 	for i, t := range titles {
+		if !strings.Contains(t, "报告") {
+			continue
+		}
 		n := normalize(t)
 		if utf8.RuneCountInString(n) > 80 {
 			continue // prose that mentions a report, not a title
@@ -182,6 +185,9 @@ func ymd(y, mo, d string) string {
 func (m *mapper) bodyYear() int {
 	for _, re := range []*regexp.Regexp{periodRe, bodyYearRe, bodyYear2Re} {
 		for _, p := range m.paras {
+			if !strings.Contains(p.text, "年") {
+				continue
+			}
 			if mm := re.FindStringSubmatch(normalize(p.text)); mm != nil {
 				if y, _ := strconv.Atoi(mm[1]); y >= 2000 && y <= 2100 {
 					return y
@@ -214,6 +220,9 @@ func (m *mapper) indexNo() {
 	for i, l := range m.lines {
 		if i >= 40 {
 			break
+		}
+		if !strings.Contains(l, "/") {
+			continue
 		}
 		n := normalize(l)
 		if mm := indexNoRe.FindStringSubmatch(n); mm != nil {

@@ -17,6 +17,8 @@ const reqCols = 7
 // (other organisations) must not be read as the 2021 row 3.其他.
 var requestHeaderWords = []string{"申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"}
 
+var requestHeaderMatcher = newMatcher(requestHeaderWords)
+
 func isRequestHeader(r srow, units []labelUnit) bool {
 	for _, c := range r.cells {
 		if c.val.kind == kindLabel && strings.Contains(c.raw, "勾稽关系") {
@@ -25,14 +27,11 @@ func isRequestHeader(r srow, units []labelUnit) bool {
 	}
 	n := 0
 	for _, u := range units {
-		for _, w := range requestHeaderWords {
-			if u.core == w || (len(u.core) > 6 && similarity(u.core, w) >= labelSure) {
-				n++
-				if w == "申请人情况" {
-					return true
-				}
-				break
-			}
+		if u.core == "申请人情况" {
+			return true
+		}
+		if i, _ := requestHeaderMatcher.best(u.core, labelSure); i >= 0 {
+			n++
 		}
 	}
 	return n >= 2
@@ -44,8 +43,33 @@ type reqTarget struct {
 	row    int    // index into the layout rows; -1 for a group
 	group  string // the group this target is, for a group target
 	labels []string
+	runes  [][]rune
 	ord    ordinal // the numbering the template prints for it
 }
+
+// targetSet is the targets of one template with an index for exact matches.
+type targetSet struct {
+	ts    []reqTarget
+	exact map[string][]int
+	rows  []codebook.Row
+}
+
+var requestTargetSets = func() map[string]*targetSet {
+	out := map[string]*targetSet{}
+	for _, tmpl := range []string{codebook.T2019, codebook.T2021} {
+		l, _ := codebook.Lookup(codebook.Requests, tmpl)
+		set := &targetSet{ts: requestTargets(l.Blocks[0].Rows, tmpl), exact: map[string][]int{}, rows: l.Blocks[0].Rows}
+		for i := range set.ts {
+			t := &set.ts[i]
+			for _, lab := range t.labels {
+				t.runes = append(t.runes, labelRunes(lab))
+				set.exact[lab] = append(set.exact[lab], i)
+			}
+		}
+		out[tmpl] = set
+	}
+	return out
+}()
 
 // requestTargets lists the rows and groups of a section 三 layout with the
 // numbering the template gives them.
@@ -90,21 +114,42 @@ func requestTargets(rows []codebook.Row, tmpl string) []reqTarget {
 
 // matchUnit scores a label against the targets: label similarity, plus a
 // bonus when the printed numbering agrees with the template's and when a
-// sub-row sits in the group the previous rows opened.
-func matchUnit(u labelUnit, ts []reqTarget, rows []codebook.Row, group string) (best int, score float64) {
+// sub-row sits in the group the previous rows opened. An exact label match
+// is found through the index; only other labels are compared rune by rune.
+func matchUnit(u labelUnit, set *targetSet, group string) (best int, score float64) {
 	best = -1
-	for i, t := range ts {
-		s := bestOf(u.core, t.labels)
+	bonus := func(t *reqTarget) float64 {
+		b := 0.0
+		if u.ord.level != levelNone && u.ord == t.ord {
+			b += 0.08
+		}
+		if t.row >= 0 && group != "" && set.rows[t.row].Group == group {
+			b += 0.04
+		}
+		return b
+	}
+	if hits, ok := set.exact[u.core]; ok {
+		for _, i := range hits {
+			if s := 1 + bonus(&set.ts[i]); s > score {
+				best, score = i, s
+			}
+		}
+		return best, score
+	}
+	ur := labelRunes(u.core)
+	for i := range set.ts {
+		t := &set.ts[i]
+		s := 0.0
+		for _, tr := range t.runes {
+			if simBound(len(ur), len(tr)) <= max(s, 0.34) {
+				continue
+			}
+			s = max(s, simRunes(ur, tr))
+		}
 		if s < 0.34 {
 			continue
 		}
-		if u.ord.level != levelNone && u.ord == t.ord {
-			s += 0.08
-		}
-		if t.row >= 0 && group != "" && rows[t.row].Group == group {
-			s += 0.04
-		}
-		if s > score {
+		if s += bonus(t); s > score {
 			best, score = i, s
 		}
 	}
@@ -209,12 +254,20 @@ func placements(vals []scell, valStart, width int) []placement {
 	return out
 }
 
+// otherSubrowLabels are the 2021-only sub-rows of （六）其他处理.
+var otherSubrowLabels = []string{
+	core("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+	core("申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+}
+
+var otherSubrowMatcher = newMatcher(otherSubrowLabels)
+
 func (m *mapper) requestTemplate(rows []srow) string {
 	var has2021, has2019 bool
 	for _, r := range rows {
-		units, valStart := rowLabels(r)
+		units, valStart := r.units, r.valStart
 		for i, u := range units {
-			if bestOf(u.core, []string{core("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"), core("申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")}) >= labelLow {
+			if i, _ := otherSubrowMatcher.best(u.core, labelLow); i >= 0 {
 				has2021 = true
 			}
 			if i == len(units)-1 && similarity(u.core, "其他处理") >= labelSure && hasValueCells(r, valStart) {
@@ -247,7 +300,8 @@ func (m *mapper) mapRequests() {
 	tmpl := m.requestTemplate(rows)
 	layout, _ := codebook.Lookup(codebook.Requests, tmpl)
 	block := layout.Blocks[0]
-	ts := requestTargets(block.Rows, tmpl)
+	set := requestTargetSets[tmpl]
+	ts := set.ts
 
 	placed := make([]*reqRow, len(block.Rows))
 	var order []*reqRow
@@ -257,7 +311,7 @@ func (m *mapper) mapRequests() {
 	found := m.headings[secRequests]
 	for ri := range rows {
 		r := &rows[ri]
-		units, valStart := rowLabels(*r)
+		units, valStart := r.units, r.valStart
 		if isRequestHeader(*r, units) {
 			found = true
 			continue
@@ -266,12 +320,12 @@ func (m *mapper) mapRequests() {
 		target, score := -1, 0.0
 		var flags []string
 		for ui, u := range units {
-			t, s := matchUnit(u, ts, block.Rows, group)
+			t, s := matchUnit(u, set, group)
 			if s < labelLow && ui == 0 && prevFragment != "" {
 				// A group label cut over two lines: (四) 无 | … then 法提供 | ….
 				joined := u
 				joined.core = prevFragment + u.core
-				if t2, s2 := matchUnit(joined, ts, block.Rows, group); s2 > s {
+				if t2, s2 := matchUnit(joined, set, group); s2 > s {
 					t, s = t2, s2
 				}
 			}
@@ -291,7 +345,7 @@ func (m *mapper) mapRequests() {
 		}
 		prevFragment = ""
 		if len(units) > 0 && (target < 0) {
-			if t, s := matchUnit(units[0], ts, block.Rows, group); t < 0 || s < labelLow {
+			if t, s := matchUnit(units[0], set, group); t < 0 || s < labelLow {
 				prevFragment = units[0].core
 			}
 		}
@@ -440,11 +494,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 		}
 		rr.reason = "fixed"
 	}
-	idx := map[string]int{}
-	for i, r := range rows {
-		idx[r.Key] = i
-	}
-	score := func() int { return arithmeticScore(placed, rows, idx) }
+	ar := newArith(rows)
 	for pass := 0; pass < 4; pass++ {
 		changed := false
 		for _, rr := range placed {
@@ -452,6 +502,15 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 				continue
 			}
 			best := minDropped(rr.cands)
+			n := 0
+			for _, c := range rr.cands {
+				if c.dropped == best {
+					n++
+				}
+			}
+			if n < 2 {
+				continue
+			}
 			orig := rr.choice
 			bestScore, bestChoice := -1, orig
 			scores := make([]int, len(rr.cands))
@@ -461,7 +520,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 					continue
 				}
 				rr.choice = i
-				s := score()
+				s := ar.score(placed)
 				scores[i] = s
 				if s > bestScore || (s == bestScore && i == orig) {
 					bestScore, bestChoice = s, i
@@ -529,13 +588,40 @@ func differ(rr *reqRow, a, b int) bool {
 	return false
 }
 
-// arithmeticScore counts the R1, R2 and R3 equations that hold for the
-// current placements, with blank as 0. Only equations with at least one
-// non-blank cell count: an all-blank equation says nothing about alignment.
-func arithmeticScore(placed []*reqRow, rows []codebook.Row, idx map[string]int) int {
-	get := func(key string, c int) (float64, bool) {
-		i, ok := idx[key]
-		if !ok || placed[i] == nil {
+// arith holds the row indexes the section 三 equations use.
+type arith struct {
+	rows                            int
+	newRow, carried, total, forward int
+	outcomes                        []int
+}
+
+func newArith(rows []codebook.Row) *arith {
+	a := &arith{rows: len(rows), newRow: -1, carried: -1, total: -1, forward: -1}
+	for i, r := range rows {
+		switch r.Key {
+		case "new":
+			a.newRow = i
+		case "carried_over":
+			a.carried = i
+		case "total":
+			a.total = i
+		case "carried_forward":
+			a.forward = i
+		default:
+			if r.Level != 1 {
+				a.outcomes = append(a.outcomes, i)
+			}
+		}
+	}
+	return a
+}
+
+// score counts the R1, R2 and R3 equations that hold for the current
+// placements, with blank as 0. Only equations with at least one non-blank
+// cell count: an all-blank equation says nothing about alignment.
+func (a *arith) score(placed []*reqRow) int {
+	get := func(i, c int) (float64, bool) {
+		if i < 0 || placed[i] == nil {
 			return 0, false
 		}
 		rr := placed[i]
@@ -546,38 +632,38 @@ func arithmeticScore(placed []*reqRow, rows []codebook.Row, idx map[string]int) 
 		return *rr.vals[j].val.v, true
 	}
 	n := 0
-	eq := func(a, b float64, any bool) {
-		if any && math.Abs(a-b) < 1e-6 {
+	eq := func(x, y float64, any bool) {
+		if any && math.Abs(x-y) < 1e-6 {
 			n++
 		}
 	}
 	// R2: each row's total is the sum of its six applicant columns.
-	for _, r := range rows {
+	for i := 0; i < a.rows; i++ {
+		if placed[i] == nil {
+			continue
+		}
 		var sum float64
 		anyv := false
 		for c := 0; c < reqCols-1; c++ {
-			v, ok := get(r.Key, c)
+			v, ok := get(i, c)
 			sum += v
 			anyv = anyv || ok
 		}
-		t, ok := get(r.Key, reqCols-1)
+		t, ok := get(i, reqCols-1)
 		eq(sum, t, anyv || ok)
 	}
 	for c := range reqCols {
 		// R1: new + carried_over = total + carried_forward.
-		a, ok1 := get("new", c)
-		b, ok2 := get("carried_over", c)
-		t, ok3 := get("total", c)
-		f, ok4 := get("carried_forward", c)
-		eq(a+b, t+f, ok1 || ok2 || ok3 || ok4)
+		x, ok1 := get(a.newRow, c)
+		y, ok2 := get(a.carried, c)
+		t, ok3 := get(a.total, c)
+		f, ok4 := get(a.forward, c)
+		eq(x+y, t+f, ok1 || ok2 || ok3 || ok4)
 		// R3: total = the sum of the outcome rows.
 		var sum float64
 		anyv := ok3
-		for _, r := range rows {
-			if r.Level == 1 || r.Key == "total" {
-				continue
-			}
-			v, ok := get(r.Key, c)
+		for _, i := range a.outcomes {
+			v, ok := get(i, c)
 			sum += v
 			anyv = anyv || ok
 		}

@@ -38,13 +38,24 @@ var (
 // empty cell is kindEmpty (blank, not 0); a marker such as "-" or "无" is a
 // value cell without a number, flagged. A note in the cell (22（其中修订16件）)
 // or a unit (251000元) is read around and flagged.
-func parseValue(raw string) value {
-	s := normalizeValue(raw)
+func parseValue(raw string) value { return classify(normalizeValue(raw)) }
+
+// classify is parseValue on text already normalised.
+func classify(s string) value {
 	if s == "" {
 		return value{kind: kindEmpty}
 	}
+	if isASCIINumber(s) && len(s) <= 15 {
+		// The common value cell: a plain integer, read without a regexp.
+		n, _ := strconv.ParseInt(s, 10, 64)
+		f := float64(n)
+		return value{kind: kindValue, v: &f}
+	}
 	if markers[s] {
 		return value{kind: kindValue, flags: []string{FlagMarker}}
+	}
+	if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' {
+		return value{kind: kindLabel} // the common label cell: no regexp
 	}
 	if m := numRe.FindStringSubmatch(s); m != nil {
 		return number(s, m[3])

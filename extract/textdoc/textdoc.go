@@ -41,7 +41,7 @@ func Read(ctx context.Context, data []byte, contentType string) (*doc.Document, 
 			}
 		}
 		lineNo := i + 1
-		line := strings.TrimRight(raw, " \u3000\u00a0")
+		line := trimRightSpaces(raw)
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "":
@@ -83,10 +83,29 @@ func Read(ctx context.Context, data []byte, contentType string) (*doc.Document, 
 	return d, nil
 }
 
+// trimRightSpaces drops trailing spaces (ASCII, U+3000, U+00A0) but not
+// tabs, which are empty cells.
+func trimRightSpaces(s string) string {
+	for {
+		switch {
+		case strings.HasSuffix(s, " "):
+			s = s[:len(s)-1]
+		case strings.HasSuffix(s, "\u3000"):
+			s = s[:len(s)-len("\u3000")]
+		case strings.HasSuffix(s, "\u00a0"):
+			s = s[:len(s)-len("\u00a0")]
+		default:
+			return s
+		}
+	}
+}
+
 func splitLines(s string) []string {
 	s = strings.TrimPrefix(s, "\uFEFF")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
+	if strings.Contains(s, "\r") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
 	return strings.Split(s, "\n")
 }
 
@@ -94,7 +113,6 @@ var (
 	// — 4 —, -3-, - 12 -, 第 3 页, 第3页 共10页, 3/10
 	footerRe       = regexp.MustCompile(`^(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$`)
 	markdownRuleRe = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$`)
-	multiSpaceRe   = regexp.MustCompile(`[ \x{3000}]{2,}`)
 )
 
 func isFooter(s string) bool { return len(s) < 40 && footerRe.MatchString(s) }
@@ -116,20 +134,44 @@ func splitRow(line string) ([]string, bool) {
 		t = strings.TrimSuffix(t, "|")
 		return cleanCells(strings.Split(t, "|")), true
 	}
-	trimmed := strings.TrimSpace(line)
-	if seps := multiSpaceRe.FindAllStringIndex(trimmed, 64); len(seps) >= 2 {
-		fields := multiSpaceRe.Split(trimmed, -1)
-		nums := 0
-		for _, f := range fields {
-			if isNumeric(f) {
-				nums++
-			}
-		}
-		if nums >= 2 {
-			return cleanCells(fields), true
+	if !strings.Contains(line, "  ") && !strings.Contains(line, "\u3000\u3000") {
+		return nil, false
+	}
+	fields := splitWide(strings.TrimSpace(line))
+	if len(fields) < 3 {
+		return nil, false
+	}
+	nums := 0
+	for _, f := range fields {
+		if isNumeric(f) {
+			nums++
 		}
 	}
+	if nums >= 2 {
+		return cleanCells(fields), true
+	}
 	return nil, false
+}
+
+// splitWide splits s at runs of two or more spaces (ASCII or U+3000).
+func splitWide(s string) []string {
+	var out []string
+	start, run, runStart := 0, 0, 0
+	for i, r := range s {
+		if r == ' ' || r == '\u3000' {
+			if run == 0 {
+				runStart = i
+			}
+			run++
+			continue
+		}
+		if run >= 2 {
+			out = append(out, s[start:runStart])
+			start = i
+		}
+		run = 0
+	}
+	return append(out, s[start:])
 }
 
 // isPipeRow tells a pipe table row from prose that happens to contain "|":
@@ -150,7 +192,7 @@ func cleanCells(raw []string) []string {
 // collapse replaces runs of whitespace with one space, as the doc contract
 // asks of cell text.
 func collapse(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsSpace) {
+	if !needsCollapse(s) {
 		return s
 	}
 	var b strings.Builder
@@ -170,15 +212,60 @@ func collapse(s string) string {
 	return b.String()
 }
 
-var numericRe = regexp.MustCompile(`^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$`)
+// needsCollapse reports whether s has whitespace other than single ASCII
+// spaces between other characters.
+func needsCollapse(s string) bool {
+	prevSpace := true // a leading space needs work too
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return true
+			}
+			prevSpace = true
+		case c < 0x20 || c == 0x7f:
+			return true
+		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
+			// Only these lead bytes start a non-ASCII space (U+0085, U+00A0,
+			// U+1680, U+2000–U+205F, U+3000); CJK text skips the decoding.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return true
+			}
+			i += size - 1
+			prevSpace = false
+		default:
+			prevSpace = false
+		}
+	}
+	return prevSpace && len(s) > 0
+}
 
-// isNumeric reports whether s (after folding full-width digits) is a plain number.
+// isNumeric reports whether s (after folding full-width digits) is a plain
+// number: optional sign, digits with optional thousands separators, optional decimals.
 func isNumeric(s string) bool {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 40 {
 		return false
 	}
-	return numericRe.MatchString(foldDigits(s))
+	s = foldDigits(s)
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	digits, dot := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ',' && !dot && digits > 0:
+		case c == '.' && !dot && digits > 0 && i+1 < len(s):
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func foldDigits(s string) string {
