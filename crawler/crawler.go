@@ -176,7 +176,8 @@ func (c *Crawler) Run(ctx context.Context) (*Summary, error) {
 	defer store.Close()
 	// The state is locked: no other process writes this archive now, so
 	// .open files are leftovers of a killed one.
-	if err := recoverOpenFiles(archiveDir, c.log); err != nil {
+	recovered, err := recoverOpenFiles(archiveDir, c.log)
+	if err != nil {
 		return nil, fmt.Errorf("crawler: %w", err)
 	}
 	prefix := "nianbao"
@@ -200,7 +201,10 @@ func (c *Crawler) Run(ctx context.Context) (*Summary, error) {
 
 	r := &run{c: c, ctx: ctx, store: store, archive: w, runID: st.ID, tmpDir: tmpDir, started: started,
 		hosts: map[string]*hostQ{}, results: make(chan outcome, c.cfg.Limits.GlobalConcurrency)}
-	crawlErr := r.crawl()
+	crawlErr := r.adopt(recovered)
+	if crawlErr == nil {
+		crawlErr = r.crawl()
+	}
 	if err := w.Close(); err != nil && crawlErr == nil {
 		crawlErr = fmt.Errorf("crawler: %w", err)
 	}

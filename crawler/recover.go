@@ -17,27 +17,29 @@ import (
 // is cut after its last complete record and renamed from .open, so every
 // file in the archive is valid. A cut-off exchange was never committed to
 // the state, so its URL is still queued and will be fetched again.
-func recoverOpenFiles(dir string, log *zap.Logger) error {
+// It returns the files recovered, by final path.
+func recoverOpenFiles(dir string, log *zap.Logger) ([]string, error) {
+	var done []string
 	open, err := filepath.Glob(filepath.Join(dir, "*.open"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, path := range open {
 		good, err := lastCompleteRecord(path)
 		if err != nil {
-			return fmt.Errorf("recover %s: %w", path, err)
+			return nil, fmt.Errorf("recover %s: %w", path, err)
 		}
 		final := strings.TrimSuffix(path, ".open")
 		if good == 0 {
 			log.Warn("warc recovery: no complete record; removing", zap.String("file", path))
 			if err := os.Remove(path); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		f, err := os.OpenFile(path, os.O_RDWR, 0)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fi, err := f.Stat()
 		if err == nil && fi.Size() != good {
@@ -51,17 +53,18 @@ func recoverOpenFiles(dir string, log *zap.Logger) error {
 			err = cerr
 		}
 		if err != nil {
-			return fmt.Errorf("recover %s: %w", path, err)
+			return nil, fmt.Errorf("recover %s: %w", path, err)
 		}
 		if _, err := os.Stat(final); err == nil {
-			return fmt.Errorf("recover %s: %s exists", path, final)
+			return nil, fmt.Errorf("recover %s: %s exists", path, final)
 		}
 		if err := os.Rename(path, final); err != nil {
-			return err
+			return nil, err
 		}
 		log.Info("warc recovered", zap.String("file", final), zap.Int64("bytes", good))
+		done = append(done, final)
 	}
-	return nil
+	return done, nil
 }
 
 // lastCompleteRecord returns the end offset of the last record of the file

@@ -341,7 +341,13 @@ func (r *run) handle(o outcome) error {
 		d = max(d, min(rules.crawlDelay, pol.CrawlDelayCap.D()))
 	}
 	h.delay = d
-	if next := now.Add(d); next.After(h.nextAllowed) {
+	// The clock runs from the end of the answer: archiving and committing
+	// it overlap the pause, they do not lengthen it.
+	end := o.end
+	if end.IsZero() {
+		end = now
+	}
+	if next := end.Add(d); next.After(h.nextAllowed) {
 		h.nextAllowed = next
 	}
 	if o.hostPause > 0 {

@@ -30,6 +30,7 @@ type outcome struct {
 	// from its end); elapsed is the time from request to end of body.
 	answered bool
 	elapsed  time.Duration
+	end      time.Time // when the answer was complete
 	// retry: try the target again after retryIn. hostPause also holds the
 	// whole host (429, 503 with Retry-After).
 	retry     bool
@@ -146,7 +147,6 @@ func (r *run) work(j *job) outcome {
 	o := outcome{job: j, rec: j.rec}
 	rec := &o.rec
 	c := r.c
-	p := j.portal
 	limits := c.cfg.Limits
 	hdr := http.Header{}
 	hdr.Set("User-Agent", c.cfg.UserAgent)
@@ -177,14 +177,30 @@ func (r *run) work(j *job) outcome {
 	begin := c.now()
 	f := r.fetch(r.ctx, method, rec.URL, rec.Form, hdr, limit, toDisk)
 	defer f.close()
-	o.elapsed = c.now().Sub(begin)
+	o.end = c.now()
+	o.elapsed = o.end.Sub(begin)
 	rec.Attempts++
 	rec.FetchedAt = begin
 	if r.ctx.Err() != nil {
 		o.retry, o.retryIn = true, 0
 		return o // stopped: stays queued, no attempt counted on disk
 	}
-	retriesLeft := rec.Attempts <= j.pol.Retries
+	return r.decide(o, f, nil)
+}
+
+// decide classifies a captured answer and settles it. pre is set when the
+// answer is already in the archive (adopted after a crash); it was then a
+// final answer, so no retry is considered.
+func (r *run) decide(o outcome, f *fetched, pre *warc.Ref) outcome {
+	c := r.c
+	j := o.job
+	rec := &o.rec
+	p := j.portal
+	retriesLeft := rec.Attempts <= j.pol.Retries && pre == nil
+	limit := c.cfg.Limits.PageMaxBytes
+	if rec.Kind == KindAttachment {
+		limit = c.cfg.Limits.AttachmentMaxBytes
+	}
 
 	if f.err != nil {
 		o.answered = f.status != 0
@@ -196,7 +212,7 @@ func (r *run) work(j *job) outcome {
 		}
 		rec.HTTPStatus, rec.FetchStatus, rec.Error = f.status, StatusFailed, fmt.Sprintf("after %d attempts: %s", rec.Attempts, msg)
 		o.failed = true
-		return r.settle(o, f, nil, false)
+		return r.settle(o, f, nil, false, pre)
 	}
 	o.answered = true
 	rec.HTTPStatus = f.status
@@ -205,7 +221,7 @@ func (r *run) work(j *job) outcome {
 	if why := challengeOf(f.status, f.header, r.sniff(f)); why != "" {
 		o.challenge = why
 		rec.FetchStatus, rec.Error = StatusChallenge, "anti-bot challenge: "+why
-		return r.settle(o, f, nil, false)
+		return r.settle(o, f, nil, false, pre)
 	}
 	switch s := f.status; {
 	case s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500:
@@ -229,17 +245,17 @@ func (r *run) work(j *job) outcome {
 		}
 		rec.FetchStatus, rec.Error = StatusFailed, fmt.Sprintf("HTTP %d after %d attempts", s, rec.Attempts)
 		o.failed = true
-		return r.settle(o, f, nil, true)
+		return r.settle(o, f, nil, true, pre)
 	case s == http.StatusNotModified:
 		rec.FetchStatus = StatusNotModified
-		return r.settle(o, f, nil, true)
+		return r.settle(o, f, nil, true, pre)
 	case s >= 300 && s < 400:
 		rec.FetchStatus = StatusOK
-		return r.settle(o, f, r.redirect(rec, f), true)
+		return r.settle(o, f, r.redirect(rec, f), true, pre)
 	case s >= 400:
 		rec.FetchStatus, rec.Error = StatusFailed, fmt.Sprintf("HTTP %d", s)
 		o.failed = true
-		return r.settle(o, f, nil, true)
+		return r.settle(o, f, nil, true, pre)
 	}
 	rec.FetchStatus = StatusOK
 	if f.truncated {
@@ -254,56 +270,34 @@ func (r *run) work(j *job) outcome {
 			rec.Error = strings.TrimPrefix(rec.Error+"; ", "; ") + "discovery: " + err.Error()
 		}
 	}
-	return r.settle(o, f, links, true)
+	return r.settle(o, f, links, true, pre)
 }
 
 // settle archives the exchange (if archive) and commits the outcome: the
 // WARC record is written and flushed before the state says done.
-func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool) outcome {
+func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool, pre *warc.Ref) outcome {
 	rec := &o.rec
 	c := r.c
 	cp := captureOf(*rec)
 	changed := false
 	if f.status != 0 && (archive || o.challenge != "") {
-		x := &warc.Exchange{TargetURI: f.ex.url, IP: f.ex.ip, Date: f.ex.started, Request: f.ex.tap.request()}
-		x.ResponseHeader = f.ex.tap.responseHead()
-		if x.ResponseHeader == nil {
-			x.ResponseHeader = reconstructHead(f.ex.resp)
-		}
-		if f.truncated {
-			x.Truncated = warc.TruncatedLength
-		}
-		x.Metadata = warc.Header{{Name: "portal", Value: rec.Portal}, {Name: "kind", Value: rec.Kind},
-			{Name: "fetchTimeMs", Value: strconv.FormatInt(o.elapsed.Milliseconds(), 10)}}
-		if len(rec.Via) > 0 {
-			x.Metadata = append(x.Metadata, warc.Field{Name: "via", Value: rec.Via[len(rec.Via)-1]})
-		}
-		if o.challenge != "" {
-			x.Metadata = append(x.Metadata, warc.Field{Name: "fetchStatus", Value: "challenge: " + o.challenge})
-		}
 		notModified := f.status == http.StatusNotModified && rec.RecordID != ""
 		identical := f.status >= 200 && f.status < 300 && !f.truncated && o.challenge == "" && rec.RecordID != "" && f.digest == rec.PayloadDigest
-		switch {
-		case notModified:
-			x.Revisit = &warc.Revisit{Profile: warc.ProfileServerNotModified, RefersToURI: rec.URL, RefersToDate: rec.RecordDate, RefersTo: rec.RecordID}
-		case identical:
-			x.Revisit = &warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: rec.URL, RefersToDate: rec.RecordDate, RefersTo: rec.RecordID, PayloadDigest: f.digest}
-		default:
-			x.BodyLength = f.n
-			if f.spool != nil {
-				x.Body = f.spool
-			} else {
-				x.Body = bytes.NewReader(f.body)
+		revisit := notModified || identical
+		var ref warc.Ref
+		if pre != nil {
+			ref = *pre
+		} else {
+			var err error
+			ref, err = r.archive.WriteExchange(context.WithoutCancel(r.ctx), r.exchangeOf(&o, f, notModified, identical))
+			if err != nil {
+				o.fatal = fmt.Errorf("crawler: archive %s: %w", rec.URL, err)
+				return o
 			}
-		}
-		ref, err := r.archive.WriteExchange(context.WithoutCancel(r.ctx), x)
-		if err != nil {
-			o.fatal = fmt.Errorf("crawler: archive %s: %w", rec.URL, err)
-			return o
-		}
-		if err := syncArchive(r.archive); err != nil {
-			o.fatal = fmt.Errorf("crawler: archive sync: %w", err)
-			return o
+			if err := syncArchive(r.archive); err != nil {
+				o.fatal = fmt.Errorf("crawler: archive sync: %w", err)
+				return o
+			}
 		}
 		o.archived = true
 		cp.WARCFile, cp.WARCOffset, cp.WARCLength = ref.File, ref.Offset, ref.Length
@@ -315,7 +309,7 @@ func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool) 
 		cp.MIME = mediaType(f.header.Get("Content-Type"))
 		// A full 2xx response that is not a challenge becomes the reference
 		// for the next night's conditional request and digest comparison.
-		if x.Revisit == nil && o.challenge == "" && f.status >= 200 && f.status < 300 {
+		if !revisit && o.challenge == "" && f.status >= 200 && f.status < 300 {
 			changed = f.digest != rec.PayloadDigest || rec.RecordID == ""
 			rec.PayloadDigest, rec.RecordID, rec.RecordDate = f.digest, ref.RecordID, ref.Date
 			rec.ETag, rec.LastModified = f.header.Get("ETag"), f.header.Get("Last-Modified")
@@ -338,6 +332,43 @@ func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool) 
 	c.log.Info("fetched", zap.String("url", rec.URL), zap.Int("status", rec.HTTPStatus), zap.String("fetch_status", rec.FetchStatus),
 		zap.Bool("changed", changed), zap.Int64("bytes", f.n), zap.Duration("elapsed", o.elapsed), zap.String("warc", cp.WARCFile), zap.Int("links", len(added)))
 	return o
+}
+
+// exchangeOf is the archive's view of a captured exchange.
+func (r *run) exchangeOf(o *outcome, f *fetched, notModified, identical bool) *warc.Exchange {
+	rec := &o.rec
+	x := &warc.Exchange{TargetURI: f.ex.url, IP: f.ex.ip, Date: f.ex.started, Request: f.ex.tap.request()}
+	x.ResponseHeader = f.ex.tap.responseHead()
+	if x.ResponseHeader == nil {
+		x.ResponseHeader = reconstructHead(f.ex.resp)
+	}
+	if f.truncated {
+		x.Truncated = warc.TruncatedLength
+	}
+	// stateKey lets a restarted crawl adopt an exchange archived just
+	// before a crash (see adopt).
+	x.Metadata = warc.Header{{Name: "stateKey", Value: rec.Key}, {Name: "portal", Value: rec.Portal}, {Name: "kind", Value: rec.Kind},
+		{Name: "fetchTimeMs", Value: strconv.FormatInt(o.elapsed.Milliseconds(), 10)}}
+	if len(rec.Via) > 0 {
+		x.Metadata = append(x.Metadata, warc.Field{Name: "via", Value: rec.Via[len(rec.Via)-1]})
+	}
+	if o.challenge != "" {
+		x.Metadata = append(x.Metadata, warc.Field{Name: "fetchStatus", Value: "challenge: " + o.challenge})
+	}
+	switch {
+	case notModified:
+		x.Revisit = &warc.Revisit{Profile: warc.ProfileServerNotModified, RefersToURI: rec.URL, RefersToDate: rec.RecordDate, RefersTo: rec.RecordID}
+	case identical:
+		x.Revisit = &warc.Revisit{Profile: warc.ProfileIdenticalPayload, RefersToURI: rec.URL, RefersToDate: rec.RecordDate, RefersTo: rec.RecordID, PayloadDigest: f.digest}
+	default:
+		x.BodyLength = f.n
+		if f.spool != nil {
+			x.Body = f.spool
+		} else {
+			x.Body = bytes.NewReader(f.body)
+		}
+	}
+	return x
 }
 
 // sniff returns the start of the body for classification, decompressed.
@@ -465,7 +496,8 @@ func (r *run) workRobots(j *job) outcome {
 	begin := c.now()
 	for hop := 0; ; hop++ {
 		f := r.fetch(r.ctx, http.MethodGet, target, "", hdr.Clone(), robotsMaxBytes, false)
-		o.elapsed = c.now().Sub(begin)
+		o.end = c.now()
+		o.elapsed = o.end.Sub(begin)
 		if r.ctx.Err() != nil {
 			f.close()
 			o.robotsErr = r.ctx.Err()

@@ -1,0 +1,146 @@
+package crawler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/nianbao/nianbao/crawler/warc"
+)
+
+// adopt closes the one gap between archive and state. A URL is archived
+// (record written and flushed) before its state commit; a process killed
+// between the two leaves an exchange in the archive whose URL is still
+// queued. Fetching it again would archive it twice, so the exchanges of
+// the files a killed process left open are read back, and each one the
+// state does not know is committed now, exactly as if the process had
+// lived: same classification, same links discovered from the archived
+// body.
+//
+// The exception is an identical-payload revisit of a list page: its body
+// is in an earlier record, so it is not adopted and the list page is asked
+// again (one more small revisit record).
+func (r *run) adopt(files []string) error {
+	for _, path := range files {
+		if err := r.adoptFile(path); err != nil {
+			return fmt.Errorf("crawler: adopt %s: %w", filepath.Base(path), err)
+		}
+	}
+	return nil
+}
+
+// archived is a response or revisit record read back, waiting for the
+// metadata record that names its state key.
+type archived struct {
+	rec    *warc.Record
+	ip     string
+	status int
+	header http.Header
+	body   []byte
+	length int64
+}
+
+func (r *run) adoptFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd := warc.NewReader(f)
+	pending := map[string]*archived{} // by response record ID
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch rec.Type {
+		case warc.TypeResponse, warc.TypeRevisit:
+			resp, err := rec.HTTPResponse()
+			if err != nil {
+				continue
+			}
+			a := &archived{rec: rec, ip: rec.Header.Get("WARC-IP-Address"), status: resp.StatusCode, header: resp.Header}
+			// Only pages are read back (their links are needed); the cap
+			// keeps a hostile record from using unbounded memory.
+			if a.body, err = io.ReadAll(io.LimitReader(resp.Body, r.c.cfg.Limits.PageMaxBytes+1)); err != nil {
+				continue
+			}
+			pending[rec.ID] = a
+		case warc.TypeMetadata:
+			to := strings.Trim(rec.Header.Get("WARC-Concurrent-To"), "<>")
+			a := pending["<"+to+">"]
+			if a == nil {
+				a = pending[to]
+			}
+			if a == nil {
+				continue
+			}
+			delete(pending, a.rec.ID)
+			fields, err := io.ReadAll(io.LimitReader(rec.Block(), 64<<10))
+			if err != nil {
+				continue
+			}
+			if err := r.adoptOne(path, a, parseFields(fields)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func parseFields(b []byte) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimRight(line, "\r"), ":"); ok {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+func (r *run) adoptOne(path string, a *archived, meta map[string]string) error {
+	key := meta["stateKey"]
+	if key == "" || meta["fetchStatus"] != "" { // challenges stay queued anyway
+		return nil
+	}
+	rec, ok, err := r.store.Get(key)
+	if err != nil || !ok {
+		return err
+	}
+	file := filepath.Base(path)
+	if rec.QueueSeq == 0 || rec.QueuedRun != r.runID || (rec.WARCFile == file && rec.WARCOffset == a.rec.Offset) {
+		return nil // committed
+	}
+	p := r.c.byName[rec.Portal]
+	if p == nil {
+		return nil
+	}
+	profile := a.rec.Header.Get("WARC-Profile")
+	if a.rec.Type == warc.TypeRevisit && strings.HasSuffix(profile, "identical-payload-digest") && rec.Kind == KindList {
+		return nil
+	}
+	digest := a.rec.Header.Get("WARC-Payload-Digest")
+	if a.rec.Type == warc.TypeRevisit {
+		digest = rec.PayloadDigest // unchanged by definition
+	}
+	ex := &exchange{url: a.rec.TargetURI, ip: a.ip, started: a.rec.Date}
+	fe := &fetched{ex: ex, status: a.status, header: a.header, body: a.body, n: int64(len(a.body)), digest: digest,
+		truncated: a.rec.Header.Get("WARC-Truncated") != "" && a.rec.Type == warc.TypeResponse}
+	rec.Attempts++
+	rec.FetchedAt = a.rec.Date
+	ref := warc.Ref{File: file, Offset: a.rec.Offset, Length: a.rec.Length, RecordID: a.rec.ID, PayloadDigest: digest, Date: a.rec.Date, TargetURI: a.rec.TargetURI}
+	o := r.decide(outcome{job: &job{rec: rec, portal: p, pol: p.pol}, rec: rec}, fe, &ref)
+	if o.fatal != nil {
+		return o.fatal
+	}
+	r.c.log.Info("adopted an archived exchange the killed process had not committed", zap.String("url", rec.URL), zap.String("file", file), zap.Int64("offset", a.rec.Offset))
+	return nil
+}
