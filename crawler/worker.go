@@ -321,9 +321,10 @@ func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool, 
 	cp.HTTPStatus, cp.FetchStatus, cp.Error, cp.FetchedAt = rec.HTTPStatus, rec.FetchStatus, rec.Error, rec.FetchedAt
 	cp.Changed = changed
 	b, _ := jsonMarshal(cp)
-	// A challenge leaves the target queued: the host is retried in a later
-	// run, after the back-off.
-	added, err := r.store.Apply(r.runID, state.Commit{Record: *rec, Dequeue: o.challenge == "", Enqueue: links, Capture: b})
+	// A challenged target is done for this run too: if a listing links it
+	// again in a later run it is queued again, behind the targets the
+	// host's back-off deferred, so one false positive cannot block a host.
+	added, err := r.store.Apply(r.runID, state.Commit{Record: *rec, Dequeue: true, Enqueue: links, Capture: b})
 	if err != nil {
 		o.fatal = fmt.Errorf("crawler: commit %s: %w", rec.URL, err)
 		return o
