@@ -113,8 +113,8 @@ func splitOrdinal(s string) (ordinal, string) {
 		}
 	}
 	if n, w := cjkNumber(s); w > 0 && w < len(s) {
-		if r, _ := utf8.DecodeRuneInString(s[w:]); r == '、' || r == '.' || r == ',' {
-			return ordinal{level1, n}, trimSep(s[w+1:])
+		if r, size := utf8.DecodeRuneInString(s[w:]); r == '、' || r == '.' || r == ',' {
+			return ordinal{level1, n}, trimSep(s[w+size:])
 		}
 	} else if w > 0 && w == len(s) && n > 0 && utf8.RuneCountInString(s) == 1 {
 		// A lone numeral is a label fragment, not numbering.
