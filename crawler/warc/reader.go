@@ -144,7 +144,11 @@ func (r *Reader) startRecord() (int64, error) {
 		r.raw.Discard(1)
 	}
 	start := r.pos()
-	if b, _ := r.raw.Peek(2); len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
+	b, _ := r.raw.Peek(2)
+	if len(b) == 1 && b[0] == 0x1f {
+		return start, fmt.Errorf("%w: file ends in a gzip header", ErrTruncated)
+	}
+	if len(b) == 2 && b[0] == 0x1f && b[1] == 0x8b {
 		var err error
 		if r.gz == nil {
 			r.gz, err = gzip.NewReader(r.raw)
@@ -201,6 +205,9 @@ func (r *Reader) readHeader() (*Record, error) {
 		}
 		return nil, r.fail(start, err)
 	}
+	if err := checkMagic(r.rd); err != nil {
+		return fail(err)
+	}
 	lines, err := readHeaderLines(r.rd)
 	if err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -245,6 +252,29 @@ func (r *Reader) readHeader() (*Record, error) {
 // gzAtMemberStart reports whether nothing of the current member has been
 // decompressed yet, i.e. the record about to be read starts the member.
 func (r *Reader) gzAtMemberStart() bool { return !r.memberUsed }
+
+// checkMagic skips line ends before a record and fails early, with
+// ErrNotWARC, when what follows cannot be a WARC version line.
+func checkMagic(rd *bufio.Reader) error {
+	for {
+		b, err := rd.Peek(1)
+		if err != nil {
+			return err
+		}
+		if b[0] != '\r' && b[0] != '\n' {
+			break
+		}
+		rd.Discard(1)
+	}
+	b, err := rd.Peek(5)
+	if !bytes.HasPrefix([]byte("WARC/"), b) {
+		return fmt.Errorf("%w: starts with %.20q", ErrNotWARC, b)
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
 
 // readHeaderLines reads lines up to an empty line, without line ends.
 func readHeaderLines(rd *bufio.Reader) ([]string, error) {
@@ -319,8 +349,9 @@ func (r *Reader) finish(rec *Record) error {
 	} else if err != nil {
 		return gzipErr(err)
 	}
-	// More records follow in this member; neither can be addressed alone.
-	rec.Offset = -1
+	// More records follow in this member (a whole-file gzip): this one is
+	// found at the member's offset, but has no length of its own, and the
+	// next ones have no offset of their own.
 	return nil
 }
 
