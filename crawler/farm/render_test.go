@@ -24,7 +24,7 @@ var (
 		"withheld.internal_affairs": "5.属于三类内部事务信息", "withheld.process_info": "6.属于四类过程性信息",
 		"withheld.enforcement_files": "7.属于行政执法案卷", "withheld.admin_query": "8.属于行政查询事项",
 		"unable.not_held": "1.本机关不掌握相关政府信息", "unable.needs_creation": "2.没有现成信息需要另行制作",
-		"unable.unclear": "3.补正后申请内容仍不明确",
+		"unable.unclear":         "3.补正后申请内容仍不明确",
 		"not_processed.petition": "1.信访举报投诉类申请", "not_processed.duplicate": "2.重复申请",
 		"not_processed.publication": "3.要求提供公开出版物", "not_processed.vexatious": "4.无正当理由大量反复申请",
 		"not_processed.confirm_reissue": "5.要求行政机关确认或重新出具已获取信息",
@@ -237,9 +237,13 @@ func docxGrids(t *testing.T, data []byte) []grid {
 		t.Fatal("no word/document.xml")
 	}
 	type tc struct {
-		Span   *struct{ Val int `xml:"val,attr"` }     `xml:"tcPr>gridSpan"`
-		VMerge *struct{ Val string `xml:"val,attr"` } `xml:"tcPr>vMerge"`
-		Texts  []string                             `xml:"p>r>t"`
+		Span *struct {
+			Val int `xml:"val,attr"`
+		} `xml:"tcPr>gridSpan"`
+		VMerge *struct {
+			Val string `xml:"val,attr"`
+		} `xml:"tcPr>vMerge"`
+		Texts []string `xml:"p>r>t"`
 	}
 	type tbl struct {
 		Rows []struct {
