@@ -39,6 +39,9 @@ func (m *mapper) metadata() {
 		if utf8.RuneCountInString(n) > 80 {
 			continue // prose that mentions a report, not a title
 		}
+		if !isTitle(n) {
+			continue
+		}
 		if mm := titleRe.FindStringSubmatch(n); mm != nil {
 			title, titleIdx = n, i
 			if y, _ := strconv.Atoi(mm[2]); y >= 2000 && y <= 2100 {
@@ -98,6 +101,20 @@ func (m *mapper) titleCandidates() []string {
 		}
 	}
 	return out
+}
+
+// isTitle tells a title line from prose that mentions the report: the
+// text before 报告 has no sentence punctuation, and little follows it
+// (a suffix such as （图片版）).
+func isTitle(n string) bool {
+	i := strings.Index(n, "报告")
+	if i < 0 {
+		return false
+	}
+	if strings.ContainsAny(n[:i], ",。;:!?，；：") {
+		return false
+	}
+	return utf8.RuneCountInString(n[i:]) <= 14
 }
 
 func cleanAgency(s string) string {
