@@ -15,15 +15,17 @@ var (
 )
 
 func knownContainer(id, class []byte) bool {
-	for _, k := range knownIDs {
-		if bytes.EqualFold(bytes.TrimSpace(id), []byte(k)) {
-			return true
+	if len(id) > 0 {
+		id = bytes.TrimSpace(id)
+		for _, k := range knownIDs {
+			if bytes.EqualFold(id, []byte(k)) {
+				return true
+			}
 		}
 	}
-	if len(class) == 0 {
-		return false
-	}
-	for _, f := range bytes.Fields(class) {
+	for len(class) > 0 {
+		var f []byte
+		f, class = nextField(class)
 		for _, k := range knownClasses {
 			if bytes.EqualFold(f, []byte(k)) {
 				return true
@@ -33,22 +35,42 @@ func knownContainer(id, class []byte) bool {
 	return false
 }
 
-func namesTitle(v []byte) bool {
-	return len(v) > 0 && bytes.Contains(bytes.ToLower(v), []byte("title"))
+// nextField splits the first space-separated field off s without allocating.
+func nextField(s []byte) (field, rest []byte) {
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && !isSpace(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
 }
 
-var chromeNames = [][]byte{
-	[]byte("nav"), []byte("menu"), []byte("footer"), []byte("crumb"), []byte("header"),
-	[]byte("position"), []byte("location"), []byte("dqwz"), []byte("bottom"), []byte("copyright"),
+func namesTitle(v []byte) bool { return containsFold(v, "title") }
+
+var chromeNames = []string{
+	"nav", "menu", "footer", "crumb", "header", "position", "location", "dqwz", "bottom", "copyright",
 }
 
 func namesChrome(v []byte) bool {
 	if len(v) == 0 {
 		return false
 	}
-	l := bytes.ToLower(v)
 	for _, n := range chromeNames {
-		if bytes.Contains(l, n) {
+		if containsFold(v, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether v contains the lower-case ASCII word w,
+// ignoring ASCII case, without allocating.
+func containsFold(v []byte, w string) bool {
+	for i := 0; i+len(w) <= len(v); i++ {
+		if asciiEqualFold(v[i:i+len(w)], w) {
 			return true
 		}
 	}
@@ -66,6 +88,12 @@ var noiseWords = []string{
 func (b *builder) document() *doc.Document {
 	d := &doc.Document{Format: doc.FormatHTML, Warnings: b.warnings}
 
+	text := string(b.arena)
+	b.arena = nil
+	for i := range b.items {
+		it := &b.items[i]
+		it.text = text[it.off : it.off+it.n]
+	}
 	// Fold the text of data-table cells into their cells; the text of
 	// layout-table cells stays as paragraphs.
 	for i := range b.items {
@@ -100,7 +128,7 @@ func (b *builder) document() *doc.Document {
 				d.Blocks = append(d.Blocks, doc.Block{Table: g, Loc: g.Loc})
 			}
 		case !it.consumed:
-			d.Blocks = append(d.Blocks, doc.Block{Text: it.text, Loc: doc.Loc{Line: it.line}})
+			d.Blocks = append(d.Blocks, doc.Block{Text: it.text, Loc: doc.Loc{Line: int(it.line)}})
 		}
 	}
 	d.Title = b.pickTitle(start, end)
@@ -110,8 +138,8 @@ func (b *builder) document() *doc.Document {
 
 // rangeStats summarises the items in a candidate body.
 type rangeStats struct {
-	runes, link, noise, tables, chrome int
-	markers                            [7]int // paragraphs starting 一、… 六、
+	runes, link, noise, tables, chrome int32
+	markers                            [7]int32 // paragraphs starting 一、… 六、
 }
 
 // body chooses the item range of the article body: the largest known CMS
@@ -119,6 +147,29 @@ type rangeStats struct {
 // the whole page.
 func (b *builder) body(grids []*doc.Table) (int, int) {
 	n := len(b.items)
+	best, bestSize := -1, 0
+	for i, c := range b.containers {
+		if !c.known {
+			continue
+		}
+		size := 0
+		for k := c.start; k < c.end; k++ {
+			if it := &b.items[k]; it.table >= 0 {
+				if g := grids[it.table]; g != nil && len(g.Rows) >= 2 {
+					size += 200
+				}
+			} else {
+				size += int(it.runes)
+			}
+		}
+		if size >= 20 && size > bestSize {
+			best, bestSize = i, size
+		}
+	}
+	if best >= 0 {
+		return b.containers[best].start, b.containers[best].end
+	}
+
 	// Prefix sums make every candidate's statistics O(1).
 	pre := make([]rangeStats, n+1)
 	for i := range b.items {
@@ -129,10 +180,10 @@ func (b *builder) body(grids []*doc.Table) (int, int) {
 				s.tables++
 			}
 		} else {
-			s.runes += int(it.runes)
-			s.link += int(it.link)
+			s.runes += it.runes
+			s.link += it.link
 			if it.flags&fChrome != 0 {
-				s.chrome += int(it.runes)
+				s.chrome += it.runes
 			}
 			if !it.consumed {
 				if k := sectionMarker(it.text); k > 0 {
@@ -155,21 +206,6 @@ func (b *builder) body(grids []*doc.Table) (int, int) {
 			r.markers[k] = z.markers[k] - a.markers[k]
 		}
 		return r
-	}
-
-	best, bestSize := -1, 0
-	for i, c := range b.containers {
-		if !c.known {
-			continue
-		}
-		s := stats(c.start, c.end)
-		size := s.runes + 200*s.tables
-		if size >= 20 && size > bestSize {
-			best, bestSize = i, size
-		}
-	}
-	if best >= 0 {
-		return b.containers[best].start, b.containers[best].end
 	}
 
 	score := func(s rangeStats) float64 {
@@ -299,9 +335,34 @@ var metaLabels = []string{
 	"体裁分类", "信息分类", "发文字号", "信息来源", "索引号", "文号", "有效性", "关键词", "来源",
 }
 
+// labelStart reports whether s (after leading spaces) could start with a
+// metadata label: a cheap filter before the label comparisons.
+func labelStart(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(labelFirstRunes, r)
+}
+
+var labelFirstRunes = func() string {
+	var b strings.Builder
+	for _, l := range metaLabels {
+		r, _ := utf8.DecodeRuneInString(l)
+		if !strings.ContainsRune(b.String(), r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}()
+
 // metaLabel returns the label s is, ignoring whitespace and a trailing colon.
 func metaLabel(s string) string {
-	s = strings.TrimRight(squash(s), ":：")
+	if len(s) > 40 || !labelStart(s) {
+		return "" // longer than any label, even letter-spaced
+	}
+	if strings.ContainsAny(s, " \t\n") {
+		s = squash(s)
+	}
+	s = strings.TrimRight(s, ":：")
 	for _, l := range metaLabels {
 		if s == l {
 			return l
@@ -402,6 +463,9 @@ func tableMeta(g *doc.Table, add func(name, value string)) {
 // leadingLabel returns the label s starts with when a colon follows it.
 func leadingLabel(s string) string {
 	s = strings.TrimSpace(s)
+	if !labelStart(s) {
+		return ""
+	}
 	for _, l := range metaLabels {
 		if rest, ok := strings.CutPrefix(s, l); ok {
 			rest = strings.TrimSpace(rest)
@@ -413,43 +477,35 @@ func leadingLabel(s string) string {
 	return ""
 }
 
-// inlineMeta reads "索引号：A 发布机构：B 发布日期：C" runs.
+// inlineMeta reads "索引号：A 发布机构：B 发布日期：C" runs: every colon
+// preceded by a known label starts a field, which runs to the next one.
 func inlineMeta(s string, add func(name, value string)) {
-	if !strings.ContainsAny(s, ":：") {
-		return
-	}
 	type hit struct {
 		label       string
 		at, valueAt int
 	}
 	var hits []hit
 	for i := 0; i < len(s); {
-		matched := false
-		for _, l := range metaLabels {
-			if !strings.HasPrefix(s[i:], l) {
-				continue
-			}
-			j := i + len(l)
-			for j < len(s) && s[j] == ' ' {
-				j++
-			}
-			switch {
-			case strings.HasPrefix(s[j:], "："):
-				j += len("：")
-			case strings.HasPrefix(s[j:], ":"):
-				j++
-			default:
-				continue
-			}
-			hits = append(hits, hit{l, i, j})
-			i = j
-			matched = true
+		j := strings.IndexAny(s[i:], ":：")
+		if j < 0 {
 			break
 		}
-		if !matched {
-			_, n := utf8.DecodeRuneInString(s[i:])
-			i += n
+		colon := i + j
+		width := 1
+		if s[colon] != ':' {
+			width = len("：")
 		}
+		head := strings.TrimRight(s[:colon], " ")
+		for _, l := range metaLabels {
+			if strings.HasSuffix(head, l) {
+				at := len(head) - len(l)
+				if len(hits) == 0 || at >= hits[len(hits)-1].valueAt {
+					hits = append(hits, hit{l, at, colon + width})
+				}
+				break
+			}
+		}
+		i = colon + width
 	}
 	for k, h := range hits {
 		e := len(s)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -206,46 +205,95 @@ func headerCharset(contentType string) string {
 }
 
 // metaCharset prescans the head of data for <meta charset> or
-// <meta http-equiv="content-type" content="...charset=...">.
+// <meta http-equiv="content-type" content="...charset=...">. Comments are
+// skipped, as in the WHATWG prescan.
 func metaCharset(data []byte) string {
 	if len(data) > metaScanLimit {
 		data = data[:metaScanLimit]
 	}
-	if !bytes.Contains(bytes.ToLower(data), []byte("charset")) {
-		return ""
-	}
-	z := html.NewTokenizer(bytes.NewReader(data))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
 			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if string(name) != "meta" || !hasAttr {
-				continue
+		}
+		i += j
+		rest := data[i:]
+		if bytes.HasPrefix(rest, []byte("<!--")) {
+			k := bytes.Index(rest[4:], []byte("-->"))
+			if k < 0 {
+				return ""
 			}
-			var charset, content string
-			var httpEquiv bool
-			for more := true; more; {
-				var k, v []byte
-				k, v, more = z.TagAttr()
-				switch string(k) {
-				case "charset":
-					charset = string(v)
-				case "http-equiv":
-					httpEquiv = strings.EqualFold(string(v), "content-type")
-				case "content":
-					content = string(v)
-				}
-			}
-			if charset != "" {
-				return strings.TrimSpace(charset)
-			}
-			if httpEquiv && content != "" {
-				if c := headerCharset(content); c != "" {
-					return c
-				}
+			i += 4 + k + 3
+			continue
+		}
+		end := tagEnd(rest)
+		if end < 0 {
+			return ""
+		}
+		if len(rest) > 5 && asciiEqualFold(rest[1:5], "meta") && isSpaceOrEnd(rest[5]) {
+			if c := metaTagCharset(rest[:end]); c != "" {
+				return c
 			}
 		}
+		i += end
 	}
+	return ""
+}
+
+// tagEnd returns the index just past the '>' that closes the tag at the
+// start of s, skipping quoted attribute values; -1 when s ends first.
+func tagEnd(s []byte) int {
+	var q byte
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			if i > 0 && s[i-1] == '=' || i > 1 && s[i-1] == ' ' && s[i-2] == '=' {
+				q = c
+			}
+		case c == '>':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+func metaTagCharset(tag []byte) string {
+	var content []byte
+	var httpEquiv bool
+	for it := newAttrIter(tag); it.next(); {
+		switch {
+		case it.is("charset"):
+			if c := strings.TrimSpace(string(it.value)); c != "" {
+				return c
+			}
+		case it.is("http-equiv"):
+			httpEquiv = asciiEqualFold(bytes.TrimSpace(it.value), "content-type")
+		case it.is("content"):
+			content = it.value
+		}
+	}
+	if httpEquiv && len(content) > 0 {
+		return headerCharset(string(content))
+	}
+	return ""
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(s) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
 }

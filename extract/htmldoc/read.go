@@ -42,7 +42,7 @@ const (
 // Document.Warnings.
 func Read(ctx context.Context, data []byte, contentType string) (*doc.Document, error) {
 	text, _, warnings := Decode(data, contentType)
-	b := newBuilder()
+	b := newBuilder(len(text))
 	b.warnings = warnings
 	if err := b.tokenize(ctx, text); err != nil {
 		return nil, err
@@ -53,8 +53,10 @@ func Read(ctx context.Context, data []byte, contentType string) (*doc.Document, 
 // item is one text segment (a paragraph, or part of a table cell) or the
 // placeholder of a table, in source order.
 type item struct {
-	text  string
-	line  int
+	text  string // set from the arena once the page is read
+	off   int32  // text's place in builder.arena
+	n     int32
+	line  int32
 	table int32 // index into builder.tables when this item is a table, else -1
 	owner int32 // index into builder.cells of the cell holding this text, else -1
 	runes int32
@@ -76,21 +78,17 @@ const (
 // elem is an open element that matters for structure: a container that
 // may be the article body, a heading, a link, a table or a cell.
 type elem struct {
-	tag       atom.Atom
-	id, class string
-	start     int // len(items) when the element opened
-	flags     uint8
-	known     bool // a known CMS body container
-	cand      bool // a candidate for the article body
+	tag   atom.Atom
+	start int // len(items) when the element opened
+	flags uint8
+	known bool // a known CMS body container
+	cand  bool // a candidate for the article body
 }
 
 // container is a closed candidate for the article body.
 type container struct {
-	tag        atom.Atom
-	id, class  string
 	start, end int // item range
 	known      bool
-	depth      int
 }
 
 type builder struct {
@@ -102,6 +100,7 @@ type builder struct {
 	openTables []int32
 
 	seg                  []byte // the segment being collected
+	arena                []byte // the text of all segments, back to back
 	segLine              int
 	segLink              int
 	space, brk, lastWide bool
@@ -113,13 +112,18 @@ type builder struct {
 	skipTag              atom.Atom
 	spanCopies           int
 	deepWarned           bool
+	short                map[string]string
 	warnings             []string
 }
 
-func newBuilder() *builder {
+func newBuilder(size int) *builder {
+	// Table-heavy report pages run at about one segment per 20 bytes of
+	// markup; sizing up front saves the copies of repeated growth.
 	return &builder{
-		items: make([]item, 0, 256),
+		items: make([]item, 0, 64+size/20),
+		cells: make([]cellText, 0, 64+size/24),
 		seg:   make([]byte, 0, 256),
+		arena: make([]byte, 0, 64+size/3),
 		line:  1,
 	}
 }
@@ -153,18 +157,16 @@ func (b *builder) tokenize(ctx context.Context, text []byte) error {
 			b.tokNewlines = 0
 			b.appendText(z.Text(), line)
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			a := atom.Lookup(name)
+			a := rawTagName(raw)
 			if b.skip > 0 {
 				if a == b.skipTag && tt == html.StartTagToken {
 					b.skip++
 				}
 				continue
 			}
-			b.startTag(z, a, hasAttr, tt == html.SelfClosingTagToken, line)
+			b.startTag(raw, a, tt == html.SelfClosingTagToken, line)
 		case html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
+			a := rawTagName(raw)
 			if b.skip > 0 {
 				if a == b.skipTag {
 					b.skip--
@@ -187,7 +189,7 @@ func (b *builder) tokenize(ctx context.Context, text []byte) error {
 	return nil
 }
 
-func (b *builder) startTag(z *html.Tokenizer, a atom.Atom, hasAttr, selfClosing bool, line int) {
+func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) {
 	switch a {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Textarea,
 		atom.Xmp, atom.Iframe, atom.Noembed, atom.Noframes, atom.Select, atom.Object:
@@ -220,25 +222,23 @@ func (b *builder) startTag(z *html.Tokenizer, a atom.Atom, hasAttr, selfClosing 
 		b.closeCell()
 		colspan, rowspan := 1, 1
 		var id, class []byte
-		for more := hasAttr; more; {
-			var k, v []byte
-			k, v, more = z.TagAttr()
-			switch string(k) {
-			case "colspan":
-				colspan = parseColspan(v)
-			case "rowspan":
-				rowspan = parseRowspan(v)
-			case "id":
-				id = v
-			case "class":
-				class = v
+		for it := newAttrIter(raw); it.next(); {
+			switch {
+			case it.is("colspan"):
+				colspan = parseColspan(it.value)
+			case it.is("rowspan"):
+				rowspan = parseRowspan(it.value)
+			case it.is("id"):
+				id = it.value
+			case it.is("class"):
+				class = it.value
 			}
 		}
 		if !t.inRow {
 			t.startRow(b)
 		}
 		cell := int32(len(b.cells))
-		b.cells = append(b.cells, cellText{table: b.openTables[len(b.openTables)-1], line: line})
+		b.cells = append(b.cells, cellText{table: b.openTables[len(b.openTables)-1], line: int32(line)})
 		t.addCell(b, cell, colspan, rowspan)
 		b.push(a, id, class)
 	case atom.Thead, atom.Tbody, atom.Tfoot:
@@ -259,14 +259,12 @@ func (b *builder) startTag(z *html.Tokenizer, a atom.Atom, hasAttr, selfClosing 
 		}
 		if tracked(a) && !selfClosing {
 			var id, class []byte
-			for more := hasAttr; more; {
-				var k, v []byte
-				k, v, more = z.TagAttr()
-				switch string(k) {
-				case "id":
-					id = v
-				case "class":
-					class = v
+			for it := newAttrIter(raw); it.next(); {
+				switch {
+				case it.is("id"):
+					id = it.value
+				case it.is("class"):
+					class = it.value
 				}
 			}
 			b.push(a, id, class)
@@ -333,7 +331,7 @@ func (b *builder) startTable(line int) {
 		p.hasNested = true
 	}
 	b.tables = append(b.tables, t)
-	b.items = append(b.items, item{table: idx, owner: -1, line: line})
+	b.items = append(b.items, item{table: idx, owner: -1, line: int32(line)})
 	b.openTables = append(b.openTables, idx)
 	b.push(atom.Table, nil, nil)
 }
@@ -407,7 +405,6 @@ func (b *builder) push(a atom.Atom, id, class []byte) {
 	// them as the body.
 	if candidate(a) || (known && (a == atom.Span || a == atom.Font)) {
 		e.cand = true
-		e.id, e.class = string(id), string(class)
 		e.known = known
 		if known {
 			if t := b.table(); t != nil && t.cur >= 0 {
@@ -438,12 +435,10 @@ func (b *builder) popTo(a atom.Atom) {
 func (b *builder) pop() {
 	e := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
-	if e.cand && len(b.items) > e.start {
-		b.containers = append(b.containers, container{
-			tag: e.tag, id: e.id, class: e.class,
-			start: e.start, end: len(b.items),
-			known: e.known, depth: len(b.stack),
-		})
+	// An element holding a single segment (most table cells) is never
+	// chosen over its parent, so it is not recorded.
+	if e.cand && (len(b.items)-e.start >= 2 || (e.known && len(b.items) > e.start)) {
+		b.containers = append(b.containers, container{start: e.start, end: len(b.items), known: e.known})
 	}
 }
 
@@ -537,13 +532,18 @@ func (b *builder) flush() {
 	if t := b.table(); t != nil {
 		owner = t.cur
 	}
-	s := string(b.seg)
+	// Segments go into one arena that becomes a single string at the end:
+	// a page has thousands of short segments ("0", "1", "-"), and one
+	// allocation each would dominate the garbage collector's work.
+	off := len(b.arena)
+	b.arena = append(b.arena, b.seg...)
 	b.items = append(b.items, item{
-		text:  s,
-		line:  b.segLine,
+		off:   int32(off),
+		n:     int32(len(b.seg)),
+		line:  int32(b.segLine),
 		table: -1,
 		owner: owner,
-		runes: int32(utf8.RuneCountInString(s)),
+		runes: int32(utf8.RuneCount(b.seg)),
 		link:  int32(b.segLink),
 		flags: b.flags(),
 	})

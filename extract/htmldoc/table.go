@@ -41,12 +41,16 @@ type downSpan struct {
 // cellText collects the text of one source cell.
 type cellText struct {
 	table int32
-	line  int
+	line  int32
 	text  string
 }
 
 func (t *tableBuilder) startRow(b *builder) {
-	t.rows = append(t.rows, nil)
+	var row []slot
+	if n := len(t.rows); n > 0 {
+		row = make([]slot, 0, len(t.rows[n-1]))
+	}
+	t.rows = append(t.rows, row)
 	t.inRow = true
 	t.x = 0
 	if len(t.down) == 0 {
@@ -146,8 +150,14 @@ func (t *tableBuilder) grid(cells []cellText) *doc.Table {
 		rows = moved
 	}
 	out := &doc.Table{Rows: make([][]doc.Cell, 0, len(rows)), Loc: doc.Loc{Line: t.line}}
+	n := 0
+	for _, row := range rows {
+		n += len(row)
+	}
+	all := make([]doc.Cell, n) // one allocation for the whole grid
 	for r, row := range rows {
-		cs := make([]doc.Cell, len(row))
+		cs := all[:len(row):len(row)]
+		all = all[len(row):]
 		for c, s := range row {
 			cs[c].Loc = doc.Loc{Row: r, Col: c}
 			if s.cell < 0 {
@@ -156,7 +166,7 @@ func (t *tableBuilder) grid(cells []cellText) *doc.Table {
 			src := &cells[s.cell]
 			cs[c].Text = src.text
 			cs[c].Spanned = s.spanned
-			cs[c].Loc.Line = src.line
+			cs[c].Loc.Line = int(src.line)
 		}
 		out.Rows = append(out.Rows, cs)
 	}
