@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"regexp"
@@ -121,7 +122,8 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("not a duration: %q (write e.g. 2s or 1m30s)", n.Value)
+		// A *yaml.TypeError keeps the line: Parse turns it into file:line: field.
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: not a duration: %q (write e.g. 2s or 1m30s)", n.Line, n.Value)}}
 	}
 	*d = Duration(v)
 	return nil
@@ -179,8 +181,10 @@ func Parse(path string, data []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	f := &File{path: path}
-	if err := dec.Decode(&root); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty configuration", path)
+	} else if err != nil {
+		return nil, yamlError(path, nil, err)
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s: empty configuration", path)
@@ -190,7 +194,7 @@ func Parse(path string, data []byte) (*File, error) {
 	dec = yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, yamlError(path, &root, err)
 	}
 	f.path = path
 	setPortalLines(&root, f)
@@ -199,6 +203,83 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlError rewrites the decoder's "line N: …" messages as "file:N: field: …",
+// finding the field from the line in the node tree (nil before it exists).
+func yamlError(path string, root *yaml.Node, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var errs []error
+	for _, msg := range msgs {
+		m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg))
+		if m == nil {
+			errs = append(errs, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, "yaml: ")))
+			continue
+		}
+		line, text := m[1], m[2]
+		if field := fieldAt(root, atoiLine(line), ""); field != "" {
+			text = field + ": " + text
+		}
+		errs = append(errs, fmt.Errorf("%s:%s: %s", path, line, text))
+	}
+	return errors.Join(errs...)
+}
+
+// fieldAt returns the dotted path (portals[2].politeness.delay_floor) of the
+// key on the given line, "" if none.
+func fieldAt(n *yaml.Node, line int, prefix string) string {
+	if n == nil {
+		return ""
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if f := fieldAt(c, line, prefix); f != "" {
+				return f
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			name := k.Value
+			if prefix != "" {
+				name = prefix + "." + k.Value
+			}
+			if f := fieldAt(v, line, name); f != "" {
+				return f
+			}
+			if k.Line == line {
+				return name
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			name := fmt.Sprintf("%s[%d]", prefix, i)
+			if f := fieldAt(c, line, name); f != "" {
+				return f
+			}
+			if c.Line == line && c.Kind == yaml.ScalarNode {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func atoiLine(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func setPortalLines(root *yaml.Node, f *File) {
@@ -351,6 +432,17 @@ func (f *File) Validate() error {
 	if f.Limits.PageMaxBytes < 1024 || f.Limits.AttachmentMaxBytes < f.Limits.PageMaxBytes {
 		bad(0, "limits.attachment_max_bytes", "must be at least page_max_bytes (%d), which must be at least 1024", f.Limits.PageMaxBytes)
 	}
+	for _, d := range []struct {
+		name string
+		v    Duration
+	}{{"connect_timeout", f.Limits.ConnectTimeout}, {"header_timeout", f.Limits.HeaderTimeout}, {"body_timeout", f.Limits.BodyTimeout}} {
+		if d.v < 0 {
+			bad(0, "limits."+d.name, "must not be negative")
+		}
+	}
+	if f.Limits.MaxPagesPerPortal < 0 || f.Limits.MaxListPages < 0 || f.Limits.MaxRedirects < 0 {
+		bad(0, "limits", "max_pages_per_portal, max_list_pages and max_redirects must not be negative")
+	}
 	if len(f.Portals) == 0 {
 		bad(0, "portals", "no portals configured")
 	}
@@ -380,6 +472,16 @@ func (f *File) Validate() error {
 			u, err := url.Parse(s)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				bad(p.line, field(fmt.Sprintf("start_urls[%d]", j)), "%q is not an absolute http(s) URL", s)
+			}
+		}
+		for j, h := range p.AllowedHosts {
+			if h == "" || strings.ContainsAny(h, "/ ") {
+				bad(p.line, field(fmt.Sprintf("allowed_hosts[%d]", j)), "%q is not a host[:port]", h)
+			}
+		}
+		for j, s := range p.StartURLs {
+			if u, err := url.Parse(s); err == nil && u.Host != "" && !contains(p.AllowedHosts, u.Host) && !contains(p.AllowedHosts, u.Hostname()) {
+				bad(p.line, field(fmt.Sprintf("start_urls[%d]", j)), "host %q is not in allowed_hosts %v", u.Host, p.AllowedHosts)
 			}
 		}
 		if _, err := regexp.Compile(p.TitleFilter); err != nil {
