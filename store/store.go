@@ -383,6 +383,11 @@ func (s *Store) Commit(ctx context.Context) (Summary, error) {
 // keepNew accepts. It calls onNew for each row of this run that is written
 // (unless the table dedupes) and returns how many such rows were written.
 func commitTable[T any](ctx context.Context, s *Store, t *table[T], parts []string, keepOld, keepNew func(string) bool, j *journal, sum *Summary, onNew func(*T)) (int64, error) {
+	spills, err := t.openSpills()
+	if err != nil {
+		return 0, fmt.Errorf("store: %w", err)
+	}
+	defer spills.close()
 	var written int64
 	for _, p := range parts {
 		if err := ctx.Err(); err != nil {
@@ -411,12 +416,8 @@ func commitTable[T any](ctx context.Context, s *Store, t *table[T], parts []stri
 		}
 		runs := t.runs[p]
 		for i := len(runs) - 1; i >= 0; i-- {
-			src, err := openSource[T](runs[i], keepRun)
-			if err != nil {
-				closeAll()
-				return 0, fmt.Errorf("store: %w", err)
-			}
-			srcs = append(srcs, src)
+			rg := spills.parquet[runs[i].file].RowGroups()[runs[i].rowGroup]
+			srcs = append(srcs, rowGroupSource(rg, keepRun))
 		}
 		nRun := len(srcs)
 		final := filepath.Join(t.name, filepath.FromSlash(p), fileName)
@@ -592,4 +593,3 @@ func hook(stage string) {
 		testHook(stage)
 	}
 }
-

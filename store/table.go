@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,12 +30,18 @@ type table[T any] struct {
 	dedupe  bool            // rows comparing equal are one row (captures)
 	sorting []parquet.SortingColumn
 
-	mem  map[string][]T      // partition path → rows not yet spilled
-	runs map[string][]string // partition path → spilled sorted runs, oldest first
+	mem    map[string][]T      // partition path → rows not yet spilled
+	runs   map[string][]runRef // partition path → spilled sorted runs, oldest first
+	spills []string            // spill files, one per spill
 }
 
+// runRef locates a sorted run: one row group of a spill file.
+type runRef struct{ file, rowGroup int }
+
 func newTable[T any](name string, cmp func(a, b *T) int, id func(*T) string, sorting ...parquet.SortingColumn) *table[T] {
-	return &table[T]{name: name, cmp: cmp, id: id, sorting: sorting, mem: map[string][]T{}, runs: map[string][]string{}}
+	t := &table[T]{name: name, cmp: cmp, id: id, sorting: sorting}
+	t.reset()
+	return t
 }
 
 // partitions lists the partitions this run added rows to.
@@ -53,35 +60,92 @@ func (t *table[T]) partitions() []string {
 
 func (t *table[T]) reset() {
 	t.mem = map[string][]T{}
-	t.runs = map[string][]string{}
+	t.runs = map[string][]runRef{}
+	t.spills = nil
 }
 
-// spill sorts each partition's buffered rows and writes them to a run file
-// in dir. Run files are uncompressed: they are read once, soon, locally.
+// spill sorts each partition's buffered rows and writes them to one file
+// in dir, a row group per partition. Spill files are uncompressed: they
+// are read once, soon, locally.
 func (t *table[T]) spill(dir string, seq *int) error {
-	for p, rows := range t.mem {
+	if len(t.mem) == 0 {
+		return nil
+	}
+	parts := slices.Sorted(maps.Keys(t.mem))
+	*seq++
+	path := filepath.Join(dir, fmt.Sprintf("%s-%06d.spill", t.name, *seq))
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("spill %s: %w", t.name, err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	w := parquet.NewGenericWriter[T](bw)
+	file := len(t.spills)
+	for rg, p := range parts {
+		rows := t.mem[p]
 		sortRows(rows, t.cmp)
-		*seq++
-		path := filepath.Join(dir, fmt.Sprintf("%s-%06d.spill", t.name, *seq))
-		f, err := os.Create(path)
-		if err != nil {
+		if _, err := w.Write(rows); err != nil {
 			return fmt.Errorf("spill %s: %w", t.name, err)
 		}
-		w := parquet.NewGenericWriter[T](f)
-		_, err = w.Write(rows)
-		if err == nil {
-			err = w.Close()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := w.Flush(); err != nil {
 			return fmt.Errorf("spill %s: %w", t.name, err)
 		}
-		t.runs[p] = append(t.runs[p], path)
+		t.runs[p] = append(t.runs[p], runRef{file: file, rowGroup: rg})
 		delete(t.mem, p)
 	}
-	return nil
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("spill %s: %w", t.name, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("spill %s: %w", t.name, err)
+	}
+	t.spills = append(t.spills, path)
+	return f.Close()
+}
+
+// openSpills opens this run's spill files for reading runs from them.
+func (t *table[T]) openSpills() (*spillSet, error) {
+	ss := &spillSet{}
+	for _, path := range t.spills {
+		f, pf, err := openParquet(path)
+		if err != nil {
+			ss.close()
+			return nil, err
+		}
+		ss.files = append(ss.files, f)
+		ss.parquet = append(ss.parquet, pf)
+	}
+	return ss, nil
+}
+
+type spillSet struct {
+	files   []*os.File
+	parquet []*parquet.File
+}
+
+func (ss *spillSet) close() {
+	for _, f := range ss.files {
+		f.Close()
+	}
+}
+
+func openParquet(path string) (*os.File, *parquet.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, pf, nil
 }
 
 // source yields rows in sort order. The returned pointer is valid until the
@@ -109,10 +173,11 @@ func (s *sliceSource[T]) next() (*T, error) {
 
 func (s *sliceSource[T]) close() error { return nil }
 
-// fileSource reads a Parquet file in batches, so memory stays at one batch
-// plus the reader's current pages however large the file.
+// fileSource reads a Parquet file or one of its row groups in batches, so
+// memory stays at one batch plus the reader's current pages however large
+// the file.
 type fileSource[T any] struct {
-	f    *os.File
+	f    *os.File // closed by close; nil when the caller owns the file
 	r    *parquet.GenericReader[T]
 	buf  []T
 	i, n int
@@ -121,21 +186,15 @@ type fileSource[T any] struct {
 }
 
 func openSource[T any](path string, keep func(*T) bool) (*fileSource[T], error) {
-	f, err := os.Open(path)
+	f, pf, err := openParquet(path)
 	if err != nil {
 		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &fileSource[T]{f: f, r: parquet.NewGenericReader[T](pf), buf: make([]T, 512), keep: keep}, nil
+}
+
+func rowGroupSource[T any](rg parquet.RowGroup, keep func(*T) bool) *fileSource[T] {
+	return &fileSource[T]{r: parquet.NewGenericRowGroupReader[T](rg), buf: make([]T, 512), keep: keep}
 }
 
 func (s *fileSource[T]) next() (*T, error) {
@@ -166,7 +225,10 @@ func (s *fileSource[T]) next() (*T, error) {
 
 func (s *fileSource[T]) close() error {
 	s.r.Close()
-	return s.f.Close()
+	if s.f != nil {
+		return s.f.Close()
+	}
+	return nil
 }
 
 // mergeHeap is a k-way merge over sources. Ties go to the lower source
@@ -275,7 +337,7 @@ func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T
 		os.Remove(path)
 		return "", 0, nil, err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
+	bw := bufio.NewWriterSize(f, 64<<10)
 	w := parquet.NewGenericWriter[T](bw, opts...)
 	n, counts, err := merge(ctx, w, cmp, dedupe, srcs)
 	if err != nil {
