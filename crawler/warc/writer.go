@@ -47,6 +47,9 @@ type WriterOptions struct {
 	Software, Operator string
 	// Robots is the robots.txt policy stated in warcinfo (default "obey").
 	Robots string
+	// GzipLevel is the compression level, 1 (fastest) to 9 (smallest);
+	// 0 means gzip's default (6).
+	GzipLevel int
 	// Logger receives file open/close events (default zap.NewNop()).
 	Logger *zap.Logger
 }
@@ -67,6 +70,9 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
 	}
+	if o.GzipLevel == 0 {
+		o.GzipLevel = gzip.DefaultCompression
+	}
 	return o
 }
 
@@ -82,6 +88,9 @@ func (o WriterOptions) Validate() error {
 	}
 	if strings.ContainsAny(o.Prefix, `/\`) || strings.ContainsFunc(o.Prefix, isSpaceOrControl) {
 		return fmt.Errorf("warc: WriterOptions.Prefix %q must be a plain file name part", o.Prefix)
+	}
+	if o.GzipLevel < gzip.DefaultCompression || o.GzipLevel > gzip.BestCompression {
+		return fmt.Errorf("warc: WriterOptions.GzipLevel %d is not 0 (default) or 1..9", o.GzipLevel)
 	}
 	if o.MaxFileBytes < 0 {
 		return fmt.Errorf("warc: WriterOptions.MaxFileBytes is negative (%d)", o.MaxFileBytes)
@@ -190,11 +199,8 @@ func NewWriter(opts WriterOptions) (*Writer, error) {
 	if host == "" {
 		host = "localhost"
 	}
-	return &Writer{
-		opts:    opts,
-		hostTag: host + "-" + strconv.Itoa(os.Getpid()),
-		gz:      gzip.NewWriter(io.Discard),
-	}, nil
+	gz, _ := gzip.NewWriterLevel(io.Discard, opts.GzipLevel) // level checked by Validate
+	return &Writer{opts: opts, hostTag: host + "-" + strconv.Itoa(os.Getpid()), gz: gz}, nil
 }
 
 // prepared is an exchange checked and digested, ready to be written.

@@ -31,6 +31,8 @@ func TestWriterOptionsValidate(t *testing.T) {
 		{WriterOptions{Dir: dir, Prefix: "a/b"}, "Prefix"},
 		{WriterOptions{Dir: dir, Prefix: "a b"}, "Prefix"},
 		{WriterOptions{Dir: dir, MaxFileBytes: -1}, "MaxFileBytes"},
+		{WriterOptions{Dir: dir, GzipLevel: 1}, ""},
+		{WriterOptions{Dir: dir, GzipLevel: 10}, "GzipLevel"},
 	}
 	for _, tt := range tests {
 		_, err := NewWriter(tt.opts)
