@@ -198,7 +198,6 @@ func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) 
 		if selfClosing && a != atom.Script && a != atom.Style {
 			return
 		}
-		b.flush()
 		b.skip, b.skipTag = 1, a
 	case atom.Title:
 		if !selfClosing {
