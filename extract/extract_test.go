@@ -1,0 +1,145 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+	"github.com/nianbao/nianbao/extract/doc"
+)
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		want string // substring of the error, "" for none
+	}{
+		{"zero value", Options{}, ""},
+		{"nil reader", Options{Readers: map[doc.Format]Reader{doc.FormatHTML: nil}}, `Readers["html"]`},
+		{"unknown format", Options{Readers: map[doc.Format]Reader{"rtf": ReaderFunc(nil)}}, `unknown format "rtf"`},
+	}
+	for _, tt := range tests {
+		err := tt.opts.Validate()
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: Validate() = %v, want %q", tt.name, err, tt.want)
+		}
+		if _, err2 := New(tt.opts); (err2 == nil) != (err == nil) {
+			t.Errorf("%s: New and Validate disagree: %v vs %v", tt.name, err2, err)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	e, _ := New(Options{})
+	_, err := e.Parse(context.Background(), Source{Name: "report.pdf"}, []byte("%PDF-1.7\n..."))
+	if !errors.Is(err, ErrNoReader) || !strings.Contains(err.Error(), "report.pdf") {
+		t.Errorf("pdf without a reader: %v", err)
+	}
+	boom := errors.New("boom")
+	e, _ = New(Options{Readers: map[doc.Format]Reader{doc.FormatHTML: ReaderFunc(
+		func(context.Context, []byte, string) (*doc.Document, error) { return nil, boom })}})
+	_, err = e.Parse(context.Background(), Source{Name: "http://x.gov.cn/a.html"}, []byte("<html><body><table><tr><td>1</td></tr></table></body></html>"))
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "http://x.gov.cn/a.html") {
+		t.Errorf("reader error: %v", err)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       Status
+	}{
+		{"not a report", "今日天气晴。\n明天有雨。\n", StatusNotAReport},
+		{"report without tables", "某局2021年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n（图片）\n", StatusNoTables},
+		{"all tables, consistent", report2021(nil, nil, appealZeros), StatusOK},
+		{"section 四 missing", title2021 + activeText2021 + requestsText(nil, nil), StatusPartial},
+	}
+	for _, tt := range tests {
+		if r := parseText(t, tt.text); r.Status != tt.want {
+			t.Errorf("%s: status %s, want %s", tt.name, r.Status, tt.want)
+		}
+	}
+}
+
+func TestReportFields(t *testing.T) {
+	r := parseText(t, report2021(nil, nil, appealZeros))
+	if r.Source != "test.txt" || r.Format != doc.FormatText || len(r.SHA256) != 64 {
+		t.Errorf("source %q format %q sha %q", r.Source, r.Format, r.SHA256)
+	}
+	if r.Templates != (Templates{Active: "2021", Requests: "2021"}) {
+		t.Errorf("templates %+v", r.Templates)
+	}
+	for _, c := range r.Cells {
+		if c.Loc.Line == 0 {
+			t.Errorf("%s has no source line", c.Key())
+		}
+		if c.Unit == "" {
+			t.Errorf("%s has no unit", c.Key())
+		}
+	}
+}
+
+// Emitted keys are codebook keys for the template reported, in layout
+// order, and no derived key (withheld.total, …) ever appears.
+func TestOnlyCodebookKeys(t *testing.T) {
+	for _, text := range []string{report2021(nil, nil, appealZeros), string(mustSeed(t, "004_97c949ad666f67be.txt")), string(mustSeed(t, "003_2d75f7f597d72c01.txt"))} {
+		r := parseText(t, text)
+		assertCodebookKeys(t, r)
+	}
+}
+
+func assertCodebookKeys(t testing.TB, r *Report) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, c := range r.Cells {
+		tmpl := r.Templates.Requests
+		if c.Table == codebook.Active {
+			tmpl = r.Templates.Active
+		}
+		if c.Table == codebook.Appeals {
+			tmpl = codebook.T2021
+		}
+		if !codebook.Allowed(codebook.Key{Table: c.Table, Row: c.Row, Col: c.Col}, tmpl) {
+			t.Errorf("key %s not in the codebook for template %q", c.Key(), tmpl)
+		}
+		if seen[c.Key()] {
+			t.Errorf("key %s emitted twice", c.Key())
+		}
+		seen[c.Key()] = true
+	}
+}
+
+// An HTML grid with expanded spans: a value cell with colspan=3 yields one
+// value, not three, and a rowspan group label is repeated on every row.
+func TestSpannedCells(t *testing.T) {
+	row := func(cells ...string) []doc.Cell {
+		var out []doc.Cell
+		for i, c := range cells {
+			spanned := strings.HasPrefix(c, "^")
+			out = append(out, doc.Cell{Text: strings.TrimPrefix(c, "^"), Spanned: spanned, Loc: doc.Loc{Line: 10 + i}})
+		}
+		return out
+	}
+	d := &doc.Document{Format: doc.FormatHTML, Blocks: []doc.Block{
+		{Text: "某局2021年政府信息公开工作年度报告"},
+		{Text: "二、主动公开政府信息情况"},
+		{Table: &doc.Table{Rows: [][]doc.Cell{
+			row("第二十条第（五）项", "^第二十条第（五）项", "^第二十条第（五）项", "^第二十条第（五）项"),
+			row("信息内容", "本年处理决定数量", "^本年处理决定数量", "^本年处理决定数量"),
+			row("行政许可", "7", "^7", "^7"),
+		}}},
+	}}
+	e, _ := New(Options{})
+	r := e.FromDocument(context.Background(), Source{Name: "x.html"}, d, "")
+	c := cell(t, r, "active.admin_licensing.decisions")
+	if valueString(c) != "7" || len(c.Flags) != 0 {
+		t.Errorf("cell %+v", c)
+	}
+}
+
+func mustSeed(t testing.TB, name string) []byte {
+	t.Helper()
+	return []byte(seedText(t, name))
+}

@@ -1,0 +1,60 @@
+package extract
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/extract/codebook"
+	"github.com/nianbao/nianbao/extract/doc"
+)
+
+// FuzzMap feeds random text, seeded with real reports and table fragments,
+// through the whole pipeline: no panic, no hang, only codebook keys, every
+// emitted cell of a found table, checks that name a rule.
+func FuzzMap(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "seeds", "*.txt"))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(report2021(nil, nil, appealZeros)))
+	f.Add([]byte("三、收到和处理政府信息公开申请情况\n(七) 总计\t1\t2\n四、结转下年度继续办理\t\t\t\t\t\t\t\t9"))
+	f.Add([]byte("四、政府信息公开行政复议、行政诉讼情况\n行政复议\t行政诉讼\n1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\t13\t14\t15\t16\t17"))
+	f.Add([]byte("二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额\n政府集中采购\t-\t1,234.5万元"))
+	e, _ := New(Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := e.Parse(context.Background(), Source{Name: "fuzz"}, data)
+		if err != nil {
+			// Only unreadable formats may fail; text never does.
+			if doc.Sniff(data, "") == doc.FormatText {
+				t.Fatalf("text input failed: %v", err)
+			}
+			return
+		}
+		assertCodebookKeys(t, r)
+		perTable := map[string]int{}
+		for _, c := range r.Cells {
+			perTable[c.Table]++
+			if strings.Contains(c.Row, "total") && c.Row != "total" {
+				t.Errorf("derived key %s emitted", c.Key())
+			}
+		}
+		if n := perTable[codebook.Appeals]; n != 0 && n != 15 {
+			t.Errorf("%d appeals cells", n)
+		}
+		if n := perTable[codebook.Requests]; n != 0 && n != 23*7 && n != 25*7 {
+			t.Errorf("%d requests cells", n)
+		}
+		for _, c := range r.Checks {
+			if c.Rule == "" || c.Scope == "" || (c.Passed == nil) != (c.Expected == nil && c.Actual == nil) && c.Rule != "R5" {
+				t.Errorf("malformed check %+v", c)
+			}
+		}
+	})
+}
