@@ -51,3 +51,9 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=9) as
         f.write(b"</w:t></w:r></w:p></w:body></w:document>")
 PY
 ls -l "$here"/*.pdf "$office"/*.docx "$office"/*.doc "$office"/*.xls*
+
+# The pdftotext word boxes of the two reports, for the pure-Go layout tests
+# and the TSV fuzzer (they run without poppler).
+for r in report2021 report2019; do
+	pdftotext -tsv -enc UTF-8 "$here/$r.pdf" "$here/$r.tsv"
+done

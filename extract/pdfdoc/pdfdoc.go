@@ -1,0 +1,227 @@
+// Package pdfdoc reads PDF reports into the doc model through poppler's
+// `pdftotext -tsv` word boxes, rebuilding paragraphs and tables from
+// positions (see layout.go for the steps).
+//
+// A PDF without a usable text layer (a scan, CID fonts without a Unicode
+// map, mojibake) is not guessed at: Read returns a Document that carries a
+// warning and an error wrapping ErrNoTextLayer, which the extractor maps to
+// status no_text_layer. Encrypted and truncated files give ErrEncrypted and
+// ErrTruncated.
+package pdfdoc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.uber.org/zap"
+
+	"github.com/nianbao/nianbao/extract/doc"
+	"github.com/nianbao/nianbao/extract/toolcheck"
+)
+
+// Errors a caller can test with errors.Is.
+var (
+	// ErrNoTextLayer: the PDF has no text a reader can trust (image-only,
+	// (cid:NN) glyph codes, replacement characters, too few CJK
+	// characters). The returned Document says why in Warnings.
+	ErrNoTextLayer = errors.New("no usable text layer")
+	// ErrEncrypted: the PDF needs a password to open.
+	ErrEncrypted = errors.New("pdf is encrypted")
+	// ErrTruncated: the file ends before its end-of-file marker, as an
+	// interrupted download leaves it. Whatever pages could be read are
+	// returned with the error.
+	ErrTruncated = errors.New("pdf is truncated")
+	// ErrNotPDF: the content does not start with %PDF-.
+	ErrNotPDF = errors.New("not a pdf")
+)
+
+// Options bounds one read. Zero fields take the defaults.
+type Options struct {
+	// Timeout bounds the pdftotext run. Default 30 s.
+	Timeout time.Duration
+	// MaxPages is the last page read. Default 200: an annual report has
+	// fewer than 30.
+	MaxPages int
+	// MaxOutputBytes caps pdftotext's output. Default 64 MiB.
+	MaxOutputBytes int64
+	// Logger receives debug notes. Default: no logging.
+	Logger *zap.Logger
+}
+
+// Defaults for Options.
+const (
+	DefaultTimeout        = 30 * time.Second
+	DefaultMaxPages       = 200
+	DefaultMaxOutputBytes = 64 << 20
+)
+
+// Validate names the first field that holds an impossible value.
+func (o Options) Validate() error {
+	switch {
+	case o.Timeout < 0:
+		return fmt.Errorf("pdfdoc: Options.Timeout is negative (%s)", o.Timeout)
+	case o.MaxPages < 0:
+		return fmt.Errorf("pdfdoc: Options.MaxPages is negative (%d)", o.MaxPages)
+	case o.MaxOutputBytes < 0:
+		return fmt.Errorf("pdfdoc: Options.MaxOutputBytes is negative (%d)", o.MaxOutputBytes)
+	}
+	return nil
+}
+
+// Reader reads PDFs with the given Options. The zero Reader uses the
+// defaults and is safe for concurrent use.
+type Reader struct {
+	Options
+}
+
+// Available reports whether pdftotext is installed; the error names the
+// Debian packages to install.
+func Available() error {
+	_, err := toolcheck.PDFToText.Look()
+	return err
+}
+
+// Read reads data with the default Options. See Reader.Read.
+func Read(ctx context.Context, data []byte, contentType string) (*doc.Document, error) {
+	return (&Reader{}).Read(ctx, data, contentType)
+}
+
+// Read converts a PDF to a Document. contentType is ignored: the content
+// must start with %PDF-. On ErrNoTextLayer and ErrTruncated the Document
+// is returned too.
+func (r *Reader) Read(ctx context.Context, data []byte, contentType string) (*doc.Document, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	o := r.Options
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxPages == 0 {
+		o.MaxPages = DefaultMaxPages
+	}
+	if o.MaxOutputBytes == 0 {
+		o.MaxOutputBytes = DefaultMaxOutputBytes
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if doc.Sniff(data, contentType) != doc.FormatPDF {
+		return nil, fmt.Errorf("pdfdoc: %w", ErrNotPDF)
+	}
+	bin, err := toolcheck.PDFToText.Look()
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: %w", err)
+	}
+	tsv, err := runPDFToText(ctx, bin, data, o)
+	if err != nil {
+		return nil, err
+	}
+	d, err := fromTSV(tsv)
+	if truncated(data) {
+		d.Warnings = append(d.Warnings, "file ends without %%EOF: truncated download")
+		if err == nil {
+			err = fmt.Errorf("pdfdoc: %w", ErrTruncated)
+		}
+	}
+	o.Logger.Debug("pdf read", zap.Int("blocks", len(d.Blocks)), zap.Strings("warnings", d.Warnings))
+	return d, err
+}
+
+func runPDFToText(ctx context.Context, bin string, data []byte, o Options) ([]byte, error) {
+	dir, cleanup, err := toolcheck.TempDir("nianbao-pdf-")
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: %w", err)
+	}
+	defer cleanup()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, fmt.Errorf("pdfdoc: %w", err)
+	}
+	out, err := toolcheck.Run(ctx, toolcheck.Command{
+		Path:      bin,
+		Args:      []string{"-tsv", "-enc", "UTF-8", "-l", fmt.Sprint(o.MaxPages), in, "-"},
+		Dir:       dir,
+		Timeout:   o.Timeout,
+		MaxOutput: o.MaxOutputBytes,
+	})
+	var ee *toolcheck.ExitError
+	switch {
+	case errors.As(err, &ee) && (strings.Contains(ee.Stderr, "password") || ee.Code == 3):
+		return nil, fmt.Errorf("pdfdoc: %w (pdftotext: %s)", ErrEncrypted, ee.Stderr)
+	case errors.As(err, &ee) && truncated(data):
+		return nil, fmt.Errorf("pdfdoc: %w (pdftotext: %s)", ErrTruncated, ee.Stderr)
+	case err != nil:
+		return nil, fmt.Errorf("pdfdoc: %w", err)
+	}
+	return out, nil
+}
+
+// truncated reports a file without %%EOF near its end. Writers may append
+// a few bytes of padding after the marker, never kilobytes.
+func truncated(data []byte) bool {
+	tail := data[max(0, len(data)-2048):]
+	return !bytes.Contains(tail, []byte("%%EOF"))
+}
+
+// fromTSV is the pure-Go part of Read: TSV in, Document out.
+func fromTSV(tsv []byte) (*doc.Document, error) {
+	d := &doc.Document{Format: doc.FormatPDF}
+	pages, skipped := parseTSV(tsv)
+	if skipped > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d malformed pdftotext rows skipped", skipped))
+	}
+	if reason := textLayerProblem(pages); reason != "" {
+		d.Warnings = append(d.Warnings, "no usable text layer: "+reason)
+		return d, fmt.Errorf("pdfdoc: %s: %w", reason, ErrNoTextLayer)
+	}
+	d.Blocks = layout(pages)
+	return d, nil
+}
+
+var cidRE = regexp.MustCompile(`\(cid:\d+\)`)
+
+// textLayerProblem says why the text layer cannot be read, or "".
+func textLayerProblem(pages []page) string {
+	var total, han, bad, letters int
+	cids := 0
+	for _, p := range pages {
+		for _, w := range p.words {
+			cids += len(cidRE.FindAllStringIndex(w.text, -1))
+			for _, r := range w.text {
+				total++
+				switch {
+				case unicode.Is(unicode.Han, r):
+					han++
+					letters++
+				case r == unicode.ReplacementChar, r >= 0xE000 && r <= 0xF8FF: // U+FFFD, private use
+					bad++
+				case unicode.IsLetter(r):
+					letters++
+					if r >= 0xC0 && r <= 0xFF { // Latin-1 letters: GBK read as Latin-1
+						bad++
+					}
+				}
+			}
+		}
+	}
+	switch {
+	case total < 20:
+		return fmt.Sprintf("%d characters on %d pages (image-only?)", total, len(pages))
+	case cids >= 5:
+		return fmt.Sprintf("%d (cid:NN) glyph codes: fonts without a Unicode map", cids)
+	case bad*20 > total:
+		return fmt.Sprintf("%d of %d characters are replacement, private-use or mojibake", bad, total)
+	case han < 20 || han*5 < letters:
+		return fmt.Sprintf("only %d CJK characters among %d letters", han, letters)
+	}
+	return ""
+}
