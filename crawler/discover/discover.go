@@ -343,6 +343,9 @@ var (
 
 // hanwebRecords returns the markup inside the datastore's CDATA records.
 func hanwebRecords(text []byte) []string {
+	if !bytes.Contains(text, []byte("<record>")) {
+		return nil
+	}
 	var out []string
 	for _, m := range hanwebRecord.FindAllSubmatch(text, -1) {
 		out = append(out, string(m[1]))
@@ -357,13 +360,14 @@ func (f *finder) hanwebPages(text []byte, embedded int) {
 	if strings.Contains(f.page.Path, "dataproxy.jsp") {
 		return
 	}
-	m := hanwebTotal.FindSubmatch(text)
+	lower := asciiLower(text)
+	m := submatchAt(hanwebTotal, text, lower, "totalrecord")
 	if m == nil {
 		return
 	}
 	total := atoi(string(m[1]) + string(m[2]))
 	perPage := 15
-	if m := hanwebPerPage.FindSubmatch(text); m != nil && atoi(string(m[1])) > 0 {
+	if m := submatchAt(hanwebPerPage, text, lower, "perpage"); m != nil && atoi(string(m[1])) > 0 {
 		perPage = atoi(string(m[1]))
 	}
 	// dataproxy serves three pages per call, as the Hanweb script asks.
@@ -385,10 +389,10 @@ func (f *finder) hanwebPages(text []byte, embedded int) {
 			}
 		}
 	}
-	if m := hanwebProxy.FindSubmatch(text); m != nil {
+	if m := submatchAt(hanwebProxy, text, lower, "proxyurl"); m != nil {
 		proxy = string(m[1])
 	}
-	if m := hanwebSource.FindSubmatch(text); m != nil {
+	if m := submatchAt(hanwebSource, text, lower, "sourcecontenttype"); m != nil {
 		form.Set("sourceContentType", string(m[1]))
 	}
 	if form.Get("columnid") == "" {
@@ -410,11 +414,44 @@ func (f *finder) hanwebPages(text []byte, embedded int) {
 	}
 }
 
+// submatchAt runs re only where the keyword kw occurs in lower (text in
+// ASCII lower case): Go's regexp has no fast path for case-insensitive
+// prefixes, and a column page is mostly markup that cannot match.
+func submatchAt(re *regexp.Regexp, text, lower []byte, kw string) [][]byte {
+	for off := 0; off < len(lower); {
+		i := bytes.Index(lower[off:], []byte(kw))
+		if i < 0 {
+			return nil
+		}
+		at := off + i
+		if m := re.FindSubmatch(text[max(0, at-1):min(len(text), at+len(kw)+256)]); m != nil {
+			return m
+		}
+		off = at + len(kw)
+	}
+	return nil
+}
+
+// asciiLower lowers A–Z only, so byte offsets stay those of text.
+func asciiLower(text []byte) []byte {
+	out := make([]byte, len(text))
+	for i, c := range text {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 var trsPager = regexp.MustCompile(`createPageHTML\(\s*['"]?(\d+)['"]?\s*,\s*['"]?(\d+)['"]?\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']`)
 
 // trsPages expands TRS's createPageHTML(n, cur, "index", "html"): page 0 is
 // index.html, page i is index_i.html, up to n−1.
 func (f *finder) trsPages(text []byte) {
+	if !bytes.Contains(text, []byte("createPageHTML")) {
+		return
+	}
 	m := trsPager.FindSubmatch(text)
 	if m == nil {
 		return

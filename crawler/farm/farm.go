@@ -74,6 +74,8 @@ type Options struct {
 	// of on 127.0.0.2, 127.0.0.3, … (where binding those fails, this
 	// happens anyway).
 	SingleAddress bool
+
+	assets fs.FS // replaces the embedded assets in tests
 }
 
 func (o *Options) defaults() {
@@ -97,6 +99,9 @@ func (o *Options) defaults() {
 	}
 	if o.CrawlDelay == 0 {
 		o.CrawlDelay = 20 * time.Millisecond
+	}
+	if o.assets == nil {
+		o.assets = assets
 	}
 }
 
@@ -537,7 +542,7 @@ func (f *Farm) placeReports() error {
 			})
 		}
 	}
-	raw, err := assets.ReadFile("assets/manifest.json")
+	raw, err := fs.ReadFile(f.opts.assets, "assets/manifest.json")
 	if err != nil {
 		return fmt.Errorf("farm: %w", err)
 	}
@@ -553,7 +558,7 @@ func (f *Farm) placeReports() error {
 			}
 			return fmt.Errorf("farm: assets/manifest.json: files[%d]: no report %q", i, e.Report)
 		}
-		data, err := fs.ReadFile(assets, "assets/"+e.File)
+		data, err := fs.ReadFile(f.opts.assets, "assets/"+e.File)
 		if err != nil {
 			return fmt.Errorf("farm: assets/manifest.json: files[%d]: %w", i, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -446,13 +447,16 @@ func TestFaults(t *testing.T) {
 // TestStall checks that a client with a timeout returns from the stalled
 // body, and that Close releases a client that would wait forever.
 func TestStall(t *testing.T) {
+	before := runtime.NumGoroutine()
 	f, err := Start(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stall := f.URL(SiteFaults, "/stall/2022nb.html")
 
-	client := &http.Client{Timeout: 300 * time.Millisecond}
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Timeout: 300 * time.Millisecond, Transport: transport}
 	start := time.Now()
 	resp, err := client.Get(stall)
 	if err == nil {
@@ -466,7 +470,7 @@ func TestStall(t *testing.T) {
 	// A patient client: only Close can end its wait.
 	done := make(chan error, 1)
 	go func() {
-		resp, err := http.Get(stall)
+		resp, err := (&http.Client{Transport: transport}).Get(stall)
 		if err == nil {
 			_, err = io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -491,6 +495,15 @@ func TestStall(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the patient client still hangs after Close")
+	}
+	transport.CloseIdleConnections()
+	deadline = time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines after Close, %d before Start:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
 
