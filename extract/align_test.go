@@ -269,3 +269,16 @@ func TestMarkersAndBlanks(t *testing.T) {
 		t.Errorf("printed 0 read as %v", c.Value)
 	}
 }
+
+// A layout text (pdftotext -layout) where a wrapped label pushes its
+// numbers onto the next line.
+func TestWrappedLabelLayoutText(t *testing.T) {
+	text := title2021 + "三、收到和处理政府信息公开申请情况\n" +
+		"一、本年新收政府信息公开申请数量      1    0    0    0    0    0    1\n" +
+		"（二）部分公开（区分处理的，只计这一情形，\n" +
+		"不计其他情形）     1    0    0    0    0    0    1\n" +
+		"（七）总计     1    0    0    0    0    0    1\n"
+	r := parseText(t, text)
+	wantValues(t, r, "requests.new.total=1", "requests.partially_disclosed.natural_person=1",
+		"requests.partially_disclosed.total=1", "requests.total.total=1", "requests.disclosed.total=")
+}

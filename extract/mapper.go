@@ -141,7 +141,7 @@ func contentSection(r srow) int {
 		switch {
 		case strings.HasPrefix(n, "第二十条第"):
 			return secActive
-		case strings.Contains(n, "勾稽关系"), n == "申请人情况":
+		case strings.Contains(n, "勾稽关系"), n == "申请人情况", strings.Contains(n, "本年新收政府信息公开申请"):
 			return secRequests
 		case n == "行政复议":
 			hasReview = true
@@ -172,6 +172,15 @@ func (m *mapper) split() {
 				continue
 			}
 			m.paras = append(m.paras, para{text: t, section: sec, line: b.Loc.Line})
+			if sec >= secActive && sec <= secAppeals && utf8.RuneCountInString(t) <= 40 && len(m.rows[sec]) < maxSectionRows {
+				// A short line inside a table section is a label whose row
+				// lost its cells (a wrapped label, a header line of a
+				// layout table); the mapper decides what it is.
+				n := normalizeValue(t)
+				r := srow{cells: []scell{{raw: t, norm: n, val: classify(n), loc: b.Loc}}, line: b.Loc.Line}
+				r.units, r.valStart = rowLabels(r)
+				m.rows[sec] = append(m.rows[sec], r)
+			}
 			continue
 		}
 		for _, row := range b.Table.Rows {

@@ -65,8 +65,14 @@ func (m *mapper) metadata() {
 		}
 	}
 	m.publication()
-	if m.rep.Agency == "" {
-		m.rep.Agency = m.signature()
+	switch sig := m.signature(); {
+	case m.rep.Agency == "":
+		m.rep.Agency = sig
+	case sig != m.rep.Agency && strings.HasSuffix(sig, m.rep.Agency):
+		// The title often drops the city (金水区城市管理局); the signature
+		// spells the full name (郑州市金水区城市管理局), which the region
+		// lookup needs.
+		m.rep.Agency = sig
 	}
 	if m.rep.Agency == "" {
 		if v := m.metaField("发布机构", "发文机关", "信息来源", "来源"); v != "" {

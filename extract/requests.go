@@ -304,9 +304,11 @@ func (m *mapper) mapRequests() {
 	ts := set.ts
 
 	placed := make([]*reqRow, len(block.Rows))
-	var order []*reqRow
 	group := ""
 	lastRow := -1
+	// pending is a row whose label was read on a line without values: a
+	// wrapped label pushes its numbers onto the next line (PDF layouts).
+	pending := -1
 	prevFragment := ""
 	found := m.headings[secRequests]
 	for ri := range rows {
@@ -355,13 +357,25 @@ func (m *mapper) mapRequests() {
 			if score < labelSure {
 				flags = append(flags, FlagLowConfidenceLabel)
 			}
+		} else if pending >= 0 && countValues(vals) > 0 {
+			// The values of the label on the line before (its tail may be
+			// this row's unmatched label fragment).
+			rowIdx = pending
 		} else if countValues(vals) > 0 && len(vals) >= reqCols-2 && lastRow+1 < len(block.Rows) && (len(units) == 0 || m.unmatchedIsFragment(units)) {
 			// A data row whose label cells were lost: the next template row.
 			rowIdx = lastRow + 1
 			flags = append(flags, FlagLowConfidenceLabel)
 		}
 		if rowIdx < 0 {
+			if len(units) > 0 && countValues(vals) == 0 {
+				continue // a wrapped label line: keep waiting for the values
+			}
+			pending = -1
 			continue
+		}
+		pending = -1
+		if len(vals) == 0 && target >= 0 {
+			pending = rowIdx
 		}
 		found = true
 		if g := block.Rows[rowIdx].Group; g != "" && g != codebook.GroupResults {
@@ -374,13 +388,12 @@ func (m *mapper) mapRequests() {
 			}
 		}
 		rr := &reqRow{key: block.Rows[rowIdx].Key, src: r, vals: vals, flags: flags}
-		first := 0
-		if len(r.cells) > 0 {
-			first = r.cells[0].loc.Col
+		first := valStart
+		if valStart < len(r.cells) {
+			first = r.cells[valStart].loc.Col
 		}
-		rr.cands = placements(vals, first+valStart, reqCols)
+		rr.cands = placements(vals, first, reqCols)
 		placed[rowIdx] = rr
-		order = append(order, rr)
 		lastRow = rowIdx
 	}
 	if !found {
