@@ -108,7 +108,7 @@ func samples(t testing.TB) []sample {
 				TargetURI: "http://127.0.0.1:8080/big.pdf", IP: "127.0.0.1", Date: captureDate,
 				Request:        getRequest("/big.pdf", "127.0.0.1:8080"),
 				ResponseHeader: crlf("HTTP/1.1 200 OK", "Content-Type: application/pdf", "Content-Length: 999999"),
-				Body:           strings.NewReader("%PDF-1.7 cut"), BodyLength: 12, Truncated: TruncatedLength,
+				Body:           strings.NewReader("%PDF-1.7 cut|and the rest, never stored"), BodyLength: 12, Truncated: TruncatedLength,
 			},
 			body: []byte("%PDF-1.7 cut"), wantURI: "http://127.0.0.1:8080/big.pdf", wantTyp: TypeResponse,
 		},

@@ -193,27 +193,28 @@ func (r *Reader) readHeader() (*Record, error) {
 	start := r.pos()
 	if r.rd == r.zr {
 		start = r.memberStart
-		if r.gzAtMemberStart() {
+		if !r.memberUsed {
 			rec.Offset = r.memberStart
 		}
 	} else {
 		rec.Offset = start
 	}
-	fail := func(err error) (*Record, error) {
-		if !errors.Is(err, ErrNotWARC) && !errors.Is(err, ErrTruncated) {
-			err = r.blockErr(err)
-		}
-		return nil, r.fail(start, err)
+	fail := func(err error) (*Record, error) { return nil, r.fail(start, err) }
+	err := checkMagic(r.rd)
+	var lines []string
+	if err == nil {
+		lines, err = readHeaderLines(r.rd)
 	}
-	if err := checkMagic(r.rd); err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrNotWARC):
 		return fail(err)
-	}
-	lines, err := readHeaderLines(r.rd)
-	if err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			err = fmt.Errorf("%w: file ends in a record header", ErrTruncated)
-		}
-		return fail(err)
+	case errors.Is(err, errHeaderTooLong):
+		return fail(fmt.Errorf("%w: %w", ErrNotWARC, err))
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return fail(fmt.Errorf("%w: file ends in a record header", ErrTruncated))
+	default:
+		return fail(r.blockErr(err))
 	}
 	version := strings.TrimSpace(lines[0])
 	if !strings.HasPrefix(version, "WARC/") {
@@ -249,10 +250,6 @@ func (r *Reader) readHeader() (*Record, error) {
 	return rec, nil
 }
 
-// gzAtMemberStart reports whether nothing of the current member has been
-// decompressed yet, i.e. the record about to be read starts the member.
-func (r *Reader) gzAtMemberStart() bool { return !r.memberUsed }
-
 // checkMagic skips line ends before a record and fails early, with
 // ErrNotWARC, when what follows cannot be a WARC version line.
 func checkMagic(rd *bufio.Reader) error {
@@ -270,11 +267,11 @@ func checkMagic(rd *bufio.Reader) error {
 	if !bytes.HasPrefix([]byte("WARC/"), b) {
 		return fmt.Errorf("%w: starts with %.20q", ErrNotWARC, b)
 	}
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
+
+// errHeaderTooLong stops reading a header that would not fit in memory.
+var errHeaderTooLong = fmt.Errorf("header longer than %d bytes or %d lines", maxHeaderBytes, maxHeaderLines)
 
 // readHeaderLines reads lines up to an empty line, without line ends.
 func readHeaderLines(rd *bufio.Reader) ([]string, error) {
@@ -286,7 +283,7 @@ func readHeaderLines(rd *bufio.Reader) ([]string, error) {
 			frag, err := rd.ReadSlice('\n')
 			total += len(frag)
 			if total > maxHeaderBytes {
-				return nil, fmt.Errorf("%w: header longer than %d bytes", ErrNotWARC, maxHeaderBytes)
+				return nil, errHeaderTooLong
 			}
 			line = append(line, frag...)
 			if err == bufio.ErrBufferFull {
@@ -311,7 +308,7 @@ func readHeaderLines(rd *bufio.Reader) ([]string, error) {
 			return lines, nil
 		}
 		if len(lines) >= maxHeaderLines {
-			return nil, fmt.Errorf("%w: more than %d header lines", ErrNotWARC, maxHeaderLines)
+			return nil, errHeaderTooLong
 		}
 		lines = append(lines, s)
 	}

@@ -32,20 +32,18 @@ func EncodeURI(raw string) (string, error) {
 		if j := strings.IndexAny(s[start:], "/?#"); j >= 0 {
 			end = start + j
 		}
-		host, err := asciiAuthority(s[start:end])
-		if err != nil {
-			return "", fmt.Errorf("warc: URI %q: %w", raw, err)
-		}
-		s = s[:start] + host + s[end:]
+		s = s[:start] + asciiAuthority(s[start:end]) + s[end:]
 	}
 	return percentEncode(s), nil
 }
 
 // asciiAuthority converts the host of [userinfo@]host[:port] to its ASCII
-// (punycode) form when it is an internationalised domain name.
-func asciiAuthority(auth string) (string, error) {
+// (punycode) form when it is an internationalised domain name. A host
+// IDNA rejects is left as it is, to be percent-encoded, rather than losing
+// the capture.
+func asciiAuthority(auth string) string {
 	if isASCII(auth) {
-		return auth, nil
+		return auth
 	}
 	userinfo, hostport := "", auth
 	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
@@ -56,15 +54,13 @@ func asciiAuthority(auth string) (string, error) {
 		host, port = hostport[:i], hostport[i:]
 	}
 	if !utf8.ValidString(host) || isASCII(host) {
-		return auth, nil // percent-encoding below handles it
+		return auth
 	}
 	a, err := idna.Lookup.ToASCII(host)
 	if err != nil {
-		// A host idna rejects is still recorded, percent-encoded, rather
-		// than losing the capture.
-		return auth, nil
+		return auth
 	}
-	return userinfo + a + port, nil
+	return userinfo + a + port
 }
 
 func isASCII(s string) bool {

@@ -24,6 +24,24 @@
 //
 // Digests are "sha1:" + RFC 4648 base32, dates are UTC with microseconds
 // (WARC 1.1 allows 1–9 fraction digits), record IDs are <urn:uuid:…>.
+//
+// # Crashes
+//
+// A Writer flushes after every exchange and cuts a failed exchange off
+// the file, so a .open file is always a run of complete records except,
+// after a kill, for a partial tail. Reader stops there with an error
+// wrapping ErrTruncated; Recover cuts the tail (and a request whose
+// response was lost) and renames the file. The crawler should call
+// Recover at start-up on every *.warc.gz.open in its directory whose name
+// carries its own host but a pid that is no longer running.
+//
+// # Reading other writers' files
+//
+// Reader also reads uncompressed files, whole-file gzip, WARC/1.0 and the
+// quirks of GNU wget (Target-URI in angle brackets, chunked bodies stored
+// chunked with the payload digest over the chunked bytes). Verify accepts a
+// payload digest of either the stored or the de-chunked body of such
+// records.
 package warc
 
 import (

@@ -568,9 +568,24 @@ func (p *prepared) digestOnly(x *Exchange, h io.Writer) error {
 // read again by p.body.
 func (p *prepared) digestBody(x *Exchange, dir string, hashes io.Writer) error {
 	n := x.BodyLength
+	// A body longer than BodyLength is an error unless the exchange says
+	// it was cut (a cap may hand over the rest of the stream unread):
+	// archiving part of a body without saying so would lose data silently.
+	checkEnd := func() error {
+		var b [1]byte
+		if x.Truncated == "" {
+			if k, _ := io.ReadFull(x.Body, b[:]); k > 0 {
+				return fmt.Errorf("body is longer than BodyLength %d (use -1 for an unknown length, or set Truncated)", n)
+			}
+		}
+		return nil
+	}
 	if x.Body == nil || n == 0 {
 		if n > 0 {
 			return fmt.Errorf("BodyLength is %d but Body is nil", n)
+		}
+		if x.Body != nil {
+			return checkEnd()
 		}
 		return nil
 	}
@@ -584,6 +599,9 @@ func (p *prepared) digestBody(x *Exchange, dir string, hashes io.Writer) error {
 		got, err := io.CopyN(dst, x.Body, n)
 		if errors.Is(err, io.EOF) {
 			err = fmt.Errorf("body has %d bytes, BodyLength says %d", got, n)
+		}
+		if err == nil {
+			err = checkEnd()
 		}
 		return got, err
 	}
@@ -608,6 +626,9 @@ func (p *prepared) digestBody(x *Exchange, dir string, hashes io.Writer) error {
 			buf := make([]byte, n)
 			if got, err := io.ReadFull(body, buf); err != nil {
 				return fmt.Errorf("body has %d bytes, BodyLength says %d: %w", got, n, err)
+			}
+			if err := checkEnd(); err != nil {
+				return err
 			}
 			hashes.Write(buf)
 			p.bodyLen = n

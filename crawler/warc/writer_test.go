@@ -275,12 +275,17 @@ func TestWriterRejectsBadExchanges(t *testing.T) {
 	defer w.Close()
 	mod := func(f func(x *Exchange)) *Exchange { x := simpleExchange(0); f(x); return x }
 	tests := map[string]*Exchange{
-		"IP":              mod(func(x *Exchange) { x.IP = "not-an-ip" }),
-		"Truncated":       mod(func(x *Exchange) { x.Truncated = "because" }),
-		"empty line":      mod(func(x *Exchange) { x.ResponseHeader = []byte("HTTP/1.1 200 OK\r\n") }),
-		"BodyLength says": mod(func(x *Exchange) { x.BodyLength = 1000 }),
-		"Body is nil":     mod(func(x *Exchange) { x.Body = nil }),
-		"empty URI":       mod(func(x *Exchange) { x.TargetURI = " " }),
+		"IP":                       mod(func(x *Exchange) { x.IP = "not-an-ip" }),
+		"Truncated":                mod(func(x *Exchange) { x.Truncated = "because" }),
+		"empty line":               mod(func(x *Exchange) { x.ResponseHeader = []byte("HTTP/1.1 200 OK\r\n") }),
+		"BodyLength says":          mod(func(x *Exchange) { x.BodyLength = 1000 }),
+		"Body is nil":              mod(func(x *Exchange) { x.Body = nil }),
+		"longer than":              mod(func(x *Exchange) { x.BodyLength-- }),
+		"longer than BodyLength 0": mod(func(x *Exchange) { x.BodyLength = 0 }),
+		"longer than BodyLength 5": mod(func(x *Exchange) {
+			x.Body, x.BodyLength = bytes.NewReader(bigBody(2<<20)), 5 // seekable
+		}),
+		"empty URI": mod(func(x *Exchange) { x.TargetURI = " " }),
 		"Revisit.Profile": mod(func(x *Exchange) {
 			x.Revisit = &Revisit{Profile: "x", RefersToURI: "http://a/", RefersToDate: time.Now()}
 		}),
