@@ -172,6 +172,15 @@ func (f *finder) attachments(doc *goquery.Document) {
 			f.add(Link{URL: u.String(), Kind: KindAttachment, Title: attachmentTitle(a, u)})
 		}
 	})
+	// window.open('/module/download/downfile.jsp?…') in an onclick.
+	doc.Find("[onclick]").Each(func(_ int, s *goquery.Selection) {
+		js, _ := s.Attr("onclick")
+		for _, m := range quoted.FindAllStringSubmatch(js, -1) {
+			if u := f.resolve(m[1]); u != nil && f.isAttachment(u) {
+				f.add(Link{URL: u.String(), Kind: KindAttachment, Title: attachmentTitle(anchor{text: clean(s.Text())}, u)})
+			}
+		}
+	})
 	doc.Find("iframe[src], embed[src], object[data]").Each(func(_ int, s *goquery.Selection) {
 		src, ok := s.Attr("src")
 		if !ok {
@@ -182,6 +191,8 @@ func (f *finder) attachments(doc *goquery.Document) {
 		}
 	})
 }
+
+var quoted = regexp.MustCompile(`['"]([^'"\s]+)['"]`)
 
 func attachmentTitle(a anchor, u *url.URL) string {
 	switch {
@@ -239,6 +250,7 @@ func (f *finder) listing(doc *goquery.Document, text []byte) {
 		}
 	})
 	f.hanwebPages(text, len(records))
+	f.patternPages(text)
 	f.trsPages(text)
 }
 
@@ -252,11 +264,16 @@ func (f *finder) item(a anchor) {
 	if !ok {
 		return
 	}
-	kind := KindReport
-	if f.isAttachment(u) {
-		kind = KindAttachment
+	switch {
+	case f.isAttachment(u):
+		f.add(Link{URL: u.String(), Kind: KindAttachment, Title: title})
+	case hanwebColumn.MatchString(u.Path):
+		// A Hanweb column titled like a report (a department's 年报 column)
+		// is a listing, not a report.
+		f.addList(Link{URL: u.String(), Kind: KindList, Title: title})
+	default:
+		f.add(Link{URL: u.String(), Kind: KindReport, Title: title})
 	}
-	f.add(Link{URL: u.String(), Kind: kind, Title: title})
 }
 
 // reportTitle returns the title that marks a as a report link. The title
@@ -467,6 +484,32 @@ func (f *finder) trsPages(text []byte) {
 			continue
 		}
 		if !f.addList(Link{URL: u.String(), Kind: KindList, Title: strconv.Itoa(i + 1)}) {
+			return
+		}
+	}
+}
+
+var pageCount = regexp.MustCompile(`(?:countPage|totalPage|pageCount|totalPages|pageTotal)\s*["']?\s*[:=]\s*["']?(\d+)`)
+
+// patternPages expands the portal's page_pattern over the page count a
+// listing announces in its script (countPage, totalPage, …), for sites that
+// draw their pager in JavaScript. {n} runs from 1 to the count: sites that
+// number from 0 (index_1 is the second page) answer the last one with 404.
+func (f *finder) patternPages(text []byte) {
+	pat := f.p.Selectors.PagePattern
+	if !strings.Contains(pat, "{n}") {
+		return
+	}
+	m := pageCount.FindSubmatch(text)
+	if m == nil {
+		return
+	}
+	for n := 1; n <= atoi(string(m[1])); n++ {
+		u := f.resolve(strings.ReplaceAll(pat, "{n}", strconv.Itoa(n)))
+		if u == nil || f.isSelf(u) {
+			continue
+		}
+		if !f.addList(Link{URL: u.String(), Kind: KindList, Title: strconv.Itoa(n)}) {
 			return
 		}
 	}

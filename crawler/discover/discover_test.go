@@ -40,6 +40,7 @@ func TestFind(t *testing.T) {
 			name: "hanweb column page with datastore", file: "hanweb_column.html", portal: portal(configs.CMSHanweb),
 			page: col, kind: KindList, contentType: "text/html; charset=UTF-8",
 			want: []Link{
+				get(xh+"/col/col1229000009/index.html", KindList, "西湖区部门2022年政府信息公开年报"),
 				get(xh+"/art/2023/1/20/art_1229000001_4001.html", KindReport, "杭州市西湖区人民政府2022年政府信息公开工作年度报告"),
 				get(xh+"/art/2021/1/29/art_1229000001_3901.html", KindReport, "杭州市西湖区市场监督管理局2020年政府信息公开工作年度报告"),
 				get(xh+"/module/download/downfile.jsp?classid=0&filename=0f3c9a1b2d4e5f60718293a4b5c6d7e8.pdf&showname=%E8%A5%BF%E6%B9%96%E5%8C%BA%E6%95%99%E8%82%B2%E5%B1%802021%E5%B9%B4%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80%E5%B7%A5%E4%BD%9C%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf",
@@ -63,6 +64,7 @@ func TestFind(t *testing.T) {
 			want: []Link{
 				get(xh+"/module/download/downfile.jsp?classid=0&filename=9a8b7c6d5e4f30211a2b3c4d5e6f7a8b.docx&showname=%E5%B9%B4%E6%8A%A5.docx", KindAttachment, "杭州市西湖区人民政府2022年政府信息公开工作年度报告.docx"),
 				get(xh+"/attach/0/xh2022nb.pdf", KindAttachment, "PDF版"),
+				get(xh+"/module/download/downfile.jsp?classid=0&filename=1b2c3d4e5f60718293a4b5c6d7e8f901.pdf&showname=nb.pdf", KindAttachment, "PDF版下载"),
 				get(xh+"/attach/0/xh2022nb-scan.pdf", KindAttachment, "xh2022nb-scan.pdf"),
 			},
 		},
@@ -151,6 +153,31 @@ func TestFindLimitCapsListPages(t *testing.T) {
 	}
 	if len(got) != 7 {
 		t.Fatalf("got %d links, want the cap of 7:\n%s", len(got), dump(got))
+	}
+}
+
+func TestFindPagePatternWithScriptCount(t *testing.T) {
+	body := []byte(`<ul><li><a href="./202401/t20240125_1.shtml">某县2023年政府信息公开工作年度报告</a></li></ul>
+<div id="pager"></div><script>var countPage = 3; var currentPage = 0; drawPager("pager", countPage);</script>`)
+	page, _ := url.Parse("http://a.gov.cn/ndbg/index.shtml")
+	p := portal(configs.CMSGeneric)
+	p.Selectors.PagePattern = "index_{n}.shtml"
+	got, err := Find(p, page, KindList, body, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Link{
+		get("http://a.gov.cn/ndbg/202401/t20240125_1.shtml", KindReport, "某县2023年政府信息公开工作年度报告"),
+		get("http://a.gov.cn/ndbg/index_1.shtml", KindList, "1"),
+		get("http://a.gov.cn/ndbg/index_2.shtml", KindList, "2"),
+		get("http://a.gov.cn/ndbg/index_3.shtml", KindList, "3"),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", dump(got), dump(want))
+	}
+	p.Selectors.PagePattern = ""
+	if got, _ := Find(p, page, KindList, body, ""); len(got) != 1 {
+		t.Errorf("without page_pattern: %d links, want the report only", len(got))
 	}
 }
 
