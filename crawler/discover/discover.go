@@ -9,6 +9,7 @@ package discover
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -67,7 +68,7 @@ func FindLimit(p configs.Portal, page *url.URL, pageKind Kind, body []byte, cont
 	if page == nil {
 		return nil, fmt.Errorf("discover: nil page URL")
 	}
-	if pageKind == KindAttachment {
+	if pageKind == KindAttachment || !markup(contentType) {
 		return nil, nil
 	}
 	f, err := newFinder(p, page, maxListPages)
@@ -90,6 +91,17 @@ func FindLimit(p configs.Portal, page *url.URL, pageKind Kind, body []byte, cont
 	}
 	f.listing(doc, text)
 	return f.links, nil
+}
+
+// markup reports whether a Content-Type can hold links: HTML, XML (the
+// dataproxy answer), text, or unknown. A report link that turns out to be a
+// PDF has none to offer.
+func markup(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" {
+		return true
+	}
+	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "xml") || mt == "application/octet-stream"
 }
 
 type finder struct {

@@ -201,6 +201,17 @@ func TestFindAllowedHosts(t *testing.T) {
 	}
 }
 
+func TestFindSkipsBinaries(t *testing.T) {
+	page, _ := url.Parse("http://a.gov.cn/module/download/downfile.jsp?filename=x")
+	body := []byte(`%PDF-1.4 <a href="/x.pdf">某局2022年政府信息公开工作年度报告</a>`)
+	for ct, want := range map[string]int{"application/pdf": 0, "image/jpeg": 0, "text/html; charset=utf-8": 1, "": 1, "application/octet-stream": 1} {
+		got, err := Find(portal(configs.CMSHanweb), page, KindList, body, ct)
+		if err != nil || len(got) != want {
+			t.Errorf("Content-Type %q: %d links (err %v), want %d", ct, len(got), err, want)
+		}
+	}
+}
+
 func TestFindBadPortal(t *testing.T) {
 	p := portal(configs.CMSGeneric)
 	p.TitleFilter = "(" // Validate would have caught it; Find must not panic
