@@ -153,7 +153,7 @@ func TestWarcioLargeBody(t *testing.T) {
 	}
 	warcioModule(t)
 	dir := t.TempDir()
-	w, err := NewWriter(WriterOptions{Dir: dir})
+	w, err := NewWriter(WriterOptions{Dir: dir, GzipLevel: 1}) // fast: the machine is shared
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -426,6 +426,7 @@ func (w *Writer) openFile() error {
 		w.f = nil
 		return err
 	}
+	syncDir(w.opts.Dir)
 	w.opts.Logger.Info("warc file opened", zap.String("file", w.name))
 	return nil
 }
@@ -456,12 +457,39 @@ func (w *Writer) closeFile() error {
 	err := errors.Join(w.bw.Flush(), f.Sync(), f.Close())
 	if err == nil {
 		err = os.Rename(f.Name(), filepath.Join(w.opts.Dir, name))
+		syncDir(w.opts.Dir)
 	}
 	if err != nil {
 		return fmt.Errorf("warc: closing %s: %w", name, err)
 	}
 	w.opts.Logger.Info("warc file closed", zap.String("file", name), zap.Int64("bytes", w.pos))
 	return nil
+}
+
+// Sync makes every exchange written so far durable: the current file is
+// fsynced. WriteExchange already flushes to the operating system after
+// each exchange; a crawler that commits its own state after archiving
+// calls Sync in between, so that the state never names a record a power
+// cut could lose.
+func (w *Writer) Sync() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	if err := errors.Join(w.bw.Flush(), w.f.Sync()); err != nil {
+		return fmt.Errorf("warc: sync %s: %w", w.name, err)
+	}
+	return nil
+}
+
+// syncDir makes a file's creation or renaming in dir durable (best effort:
+// not every file system supports it).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // Close finishes the current file and renames it from .open. Later

@@ -83,6 +83,9 @@ func TestWriterOpenRenameAndRotation(t *testing.T) {
 	}
 	rec.Close()
 
+	if err := w.Sync(); err != nil {
+		t.Errorf("Sync: %v", err)
+	}
 	refs := []Ref{ref}
 	for i := 1; i < 12; i++ {
 		ref, err := w.WriteExchange(context.Background(), simpleExchange(i))
