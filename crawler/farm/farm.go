@@ -8,6 +8,11 @@
 // optional benchmark hosts. Reports carry known values (Expected), answers
 // carry ETag and Last-Modified, and every request is recorded.
 //
+// Attachments other than the generated DOCX are files in assets/, listed in
+// assets/manifest.json with the report whose values they carry (see
+// assets/README.md); each is linked from its report's page and listed in
+// Expected.
+//
 // Everything is in the binary (embed.FS); nothing leaves 127.0.0.0/8.
 package farm
 
