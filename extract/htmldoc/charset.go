@@ -191,7 +191,7 @@ func headerCharset(contentType string) string {
 	if err != nil {
 		// Servers send things like "text/html; charset=GBK;;"; take the
 		// parameter by hand rather than ignore it.
-		i := strings.Index(strings.ToLower(contentType), "charset=")
+		i := indexFold(contentType, "charset=")
 		if i < 0 {
 			return ""
 		}
@@ -280,6 +280,17 @@ func metaTagCharset(tag []byte) string {
 		return headerCharset(string(content))
 	}
 	return ""
+}
+
+// indexFold is strings.Index ignoring ASCII case; unlike searching a
+// strings.ToLower copy, its index is valid in s even when s is not UTF-8.
+func indexFold(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if asciiEqualFold([]byte(s[i:i+len(word)]), word) {
+			return i
+		}
+	}
+	return -1
 }
 
 func asciiEqualFold(b []byte, s string) bool {
