@@ -26,6 +26,7 @@ const (
 	KindList       CaptureKind = "list"       // a listing page linking to reports
 	KindReport     CaptureKind = "report"     // a report page
 	KindAttachment CaptureKind = "attachment" // a file linked from a report page (PDF, DOC, …)
+	KindRobots     CaptureKind = "robots"     // a host's robots.txt
 )
 
 // Capture is one fetch attempt by the crawler, the row type of captures/,
@@ -66,9 +67,9 @@ func (c *Capture) validate() error {
 		return fmt.Errorf("FetchStatus %q is not one of ok, not_modified, challenge, robots_disallowed, failed, truncated", c.FetchStatus)
 	}
 	switch c.Kind {
-	case "", KindList, KindReport, KindAttachment:
+	case "", KindList, KindReport, KindAttachment, KindRobots:
 	default:
-		return fmt.Errorf("Kind %q is not one of list, report, attachment", c.Kind)
+		return fmt.Errorf("Kind %q is not one of list, report, attachment, robots", c.Kind)
 	}
 	if c.HTTPStatus < 0 || c.HTTPStatus > 999 {
 		return fmt.Errorf("HTTPStatus %d is out of range", c.HTTPStatus)

@@ -169,7 +169,7 @@ func TestRoundTripSeeds(t *testing.T) {
 	if c := cells[id1+" active.admin_fees.fee_amount"]; c.Unit == nil || *c.Unit != "万元" {
 		t.Errorf("fee unit %v", c.Unit)
 	}
-	if c := cells[id2+" requests.total.total"]; !slices.Equal(c.Flags, []string{"extra_cell", "trimmed_trailing_zero"}) || c.Align == nil || *c.Align != "arity" {
+	if c := cells[id2+" requests.total.total"]; !slices.Equal(c.Flags, []string{"extra_cells", "ambiguous_alignment"}) || c.Align == nil || *c.Align != "fixed_order" {
 		t.Errorf("flags %q align %v", c.Flags, c.Align)
 	}
 	if c := cells[id2+" requests.new.total"]; len(c.Flags) != 0 {

@@ -46,12 +46,12 @@ func B(v bool) *bool { return &v }
 
 // Num is a printed number: Value v, Raw as printed.
 func Num(table, row, col string, v float64) extract.Cell {
-	return extract.Cell{Table: table, Row: row, Col: col, Value: F(v), Raw: strconv.FormatFloat(v, 'f', -1, 64), Unit: "件", Align: "grid"}
+	return extract.Cell{Table: table, Row: row, Col: col, Value: F(v), Raw: strconv.FormatFloat(v, 'f', -1, 64), Unit: "件", Align: "header"}
 }
 
 // Blank is an empty cell: no value, empty raw text.
 func Blank(table, row, col string) extract.Cell {
-	return extract.Cell{Table: table, Row: row, Col: col, Raw: "", Unit: "件", Align: "grid"}
+	return extract.Cell{Table: table, Row: row, Col: col, Raw: "", Unit: "件", Align: "header"}
 }
 
 func sha(s string) string {
@@ -89,7 +89,7 @@ func template2021(val func(table, row, col string) *float64) []extract.Cell {
 func passing(rules ...string) []extract.Check {
 	var cs []extract.Check
 	for _, r := range rules {
-		cs = append(cs, extract.Check{Rule: r, Scope: "requests", Expected: F(0), Actual: F(0), Passed: B(true), Severity: "hard"})
+		cs = append(cs, extract.Check{Rule: r, Scope: "requests.*.total", Expected: F(0), Actual: F(0), Passed: B(true), Severity: "hard"})
 	}
 	return cs
 }
@@ -151,9 +151,9 @@ func Seeds() []*extract.Report {
 			return F(0)
 		}),
 		Checks: []extract.Check{
-			{Rule: "R1", Scope: "requests.total", Expected: F(128), Actual: F(128), Passed: B(true), Severity: "hard"},
+			{Rule: "R1", Scope: "requests.*.total", Expected: F(128), Actual: F(128), Passed: B(true), Severity: "hard"},
 			{Rule: "R2", Scope: "requests.unable.not_held", Expected: F(37), Actual: F(25), Passed: B(false), Severity: "hard", Detail: "27+8+2 = 37, row total printed 25"},
-			{Rule: "R3", Scope: "requests.total.total", Expected: F(116), Actual: F(128), Passed: B(false), Severity: "hard", Detail: "58+2+25+30+1 = 116"},
+			{Rule: "R3", Scope: "requests.*.total", Expected: F(116), Actual: F(128), Passed: B(false), Severity: "hard", Detail: "58+2+25+30+1 = 116"},
 			{Rule: "R4", Scope: "appeals", Severity: "hard", Detail: "section 四 has no data row"},
 		},
 	}
@@ -173,8 +173,8 @@ func Seeds() []*extract.Report {
 	}
 	for i := range r2.Cells {
 		if r2.Cells[i].Key() == "requests.total.total" {
-			r2.Cells[i].Flags = []string{"extra_cell", "trimmed_trailing_zero"}
-			r2.Cells[i].Align = "arity"
+			r2.Cells[i].Flags = []string{"extra_cells", "ambiguous_alignment"}
+			r2.Cells[i].Align = "fixed_order"
 		}
 	}
 
@@ -190,9 +190,9 @@ func Seeds() []*extract.Report {
 	}
 	r3.Cells = append(r3.Cells,
 		Num("active", "procurement", "items", 9),
-		extract.Cell{Table: "active", Row: "procurement", Col: "amount", Value: F(7139200), Raw: "7139200", Unit: "unknown", Align: "grid"},
+		extract.Cell{Table: "active", Row: "procurement", Col: "amount", Value: F(7139200), Raw: "7139200", Unit: "unknown", Align: "header"},
 	)
-	r3.Checks = []extract.Check{{Rule: "R1", Scope: "requests", Severity: "hard", Detail: "every cell blank: not assessable"}}
+	r3.Checks = []extract.Check{{Rule: "R1", Scope: "requests.*.total", Severity: "hard", Detail: "every cell blank: not assessable"}}
 
 	r4 := &extract.Report{
 		Source: "https://www.jindong.gov.cn/art/2022/1/11/art_3.html", Format: doc.FormatPDF, SHA256: sha("r4"),
@@ -227,5 +227,36 @@ func Synthetic(i, version int) *extract.Report {
 		Status:     extract.StatusOK,
 		Cells:      cells,
 		Checks:     passing("R1", "R2", "R3", "R4"),
+	}
+}
+
+// FailingR1 is a 2022 report from 金华市金东区 (330703) whose section 三
+// breaks R1 in two columns: 10 new + 2 carried over ≠ 10 handled + blank
+// carried forward.
+func FailingR1() *extract.Report {
+	printed := map[string]float64{
+		"requests.new.natural_person": 10, "requests.new.total": 10,
+		"requests.carried_over.natural_person": 2, "requests.carried_over.total": 2,
+		"requests.disclosed.natural_person": 10, "requests.disclosed.total": 10,
+		"requests.total.natural_person": 10, "requests.total.total": 10,
+	}
+	return &extract.Report{
+		Source: "https://www.jindong.gov.cn/art/2023/1/20/art_9.html", Format: doc.FormatHTML, SHA256: sha("r5"),
+		Agency: "金华市金东区人民政府", ReportYear: 2022, RegionCode: "330703", PublicationDate: "2023-01-20",
+		Templates: extract.Templates{Active: "2021", Requests: "2021"}, Status: extract.StatusFailedChecks,
+		Cells: template2021(func(t, r, c string) *float64 {
+			if v, ok := printed[t+"."+r+"."+c]; ok {
+				return F(v)
+			}
+			if r == "carried_forward" {
+				return nil
+			}
+			return F(0)
+		}),
+		Checks: []extract.Check{
+			{Rule: "R1", Scope: "requests.*.natural_person", Expected: F(12), Actual: F(10), Passed: B(false), Severity: "hard", Detail: "10+2 ≠ 10+0"},
+			{Rule: "R1", Scope: "requests.*.commercial", Expected: F(0), Actual: F(0), Passed: B(true), Severity: "hard"},
+			{Rule: "R1", Scope: "requests.*.total", Expected: F(12), Actual: F(10), Passed: B(false), Severity: "hard", Detail: "10+2 ≠ 10+0"},
+		},
 	}
 }
