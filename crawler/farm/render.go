@@ -27,7 +27,32 @@ func (c tcell) print(r Report) string {
 	if c.key != "" {
 		return format(r.Values[c.key])
 	}
+	if r.VariantLabels {
+		return variantLabel(c.text)
+	}
 	return c.text
+}
+
+// labelVariants are spellings of template labels seen in real reports
+// (domain spec §1.2–1.4): ASCII parentheses and commas with spaces, a space
+// after the number, the short 其他法律法规禁止公开, 规范性文件 in a 2021
+// table, and the fee header that asks for 4 decimals.
+var labelVariants = strings.NewReplacer(
+	"（区分处理的，只计这一情形，不计其他情形）", " (区分处理的, 只计这一情形, 不计其他情形)",
+	"（一）", "(一) ", "（二）", "(二) ", "（三）", "(三) ", "（四）", "(四) ", "（五）", "(五) ", "（六）", "(六) ", "（七）", "(七) ",
+	"1.", "1. ", "2.", "2. ", "3.", "3. ", "4.", "4. ", "5.", "5. ", "6.", "6. ", "7.", "7. ", "8.", "8. ",
+	"其他法律行政法规禁止公开", "其他法律法规禁止公开",
+	"行政规范性文件", "规范性文件",
+	"本年收费金额（单位：万元）", "本年收费金额（单位：万元，保留4位小数）",
+)
+
+// variantLabel respells a label; captions (第二十条第（一）项) and the section
+// 三 corner note keep their official form.
+func variantLabel(s string) string {
+	if strings.HasPrefix(s, "第二十条") || strings.HasPrefix(s, "（本列数据") {
+		return s
+	}
+	return labelVariants.Replace(s)
 }
 
 // activeTable lays out section 二 as one table of four columns with a

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -44,6 +45,16 @@ var (
 	}
 )
 
+// norm folds the label spellings real reports use onto the official ones,
+// written out independently of the renderer's variants.
+func norm(s string) string {
+	s = strings.Join(strings.Fields(s), "")
+	s = strings.NewReplacer("(", "（", ")", "）", ",", "，", "其他法律法规禁止公开", "其他法律行政法规禁止公开").Replace(s)
+	return numberedComma.ReplaceAllString(s, "$1.")
+}
+
+var numberedComma = regexp.MustCompile(`^(\d)、`)
+
 // grid is a table with its spans expanded: a merged cell's text fills every
 // slot it covers.
 type grid [][]string
@@ -61,6 +72,13 @@ func checkTables(t *testing.T, r Report, tables []grid) {
 	// Section 二: a row label, then its values; the header row above names
 	// the columns, the caption row above that the article item.
 	normLabel := map[string]string{"行政规范性文件": "normative_docs", "规范性文件": "normative_docs"}
+	for _, g := range tables {
+		for _, line := range g {
+			for i := range line {
+				line[i] = norm(line[i])
+			}
+		}
+	}
 	for row, line := range active {
 		key, ok := normLabel[line[0]]
 		for k, lbl := range activeLabels {
@@ -286,6 +304,16 @@ func TestRenderHTMLTables(t *testing.T) {
 		r := spec.Report
 		page := RenderHTML(r)
 		checkTables(t, r, htmlGrids(t, page))
+		if r.VariantLabels {
+			for _, want := range []string{"(一) 予以公开", "1. 属于国家秘密", "2. 其他法律法规禁止公开", ">规范性文件<", "保留4位小数", " (区分处理的, 只计这一情形, 不计其他情形)"} {
+				if !bytes.Contains(page, []byte(want)) {
+					t.Errorf("%s: variant labels, but the page lacks %q", r.ID, want)
+				}
+			}
+			if bytes.Contains(page, []byte("（一）予以公开")) {
+				t.Errorf("%s: variant labels, but the page has the official 予以公开 label", r.ID)
+			}
+		}
 		for _, want := range []string{"<title>" + r.Title() + "</title>", sec1, sec2, sec3, sec4, sec5, sec6, chineseDate(r.Published)} {
 			if !bytes.Contains(page, []byte(want)) {
 				t.Errorf("%s: page lacks %q", r.ID, want)

@@ -24,6 +24,10 @@ type Report struct {
 	Values map[string]*float64
 	// Violates lists the hard checks this report fails on purpose, e.g. R2.
 	Violates []string
+	// VariantLabels prints the table labels in spellings seen in real
+	// reports instead of the official ones: (一) 予以公开, 1. 属于国家秘密,
+	// 其他法律法规禁止公开, … An extractor keyed to exact labels fails here.
+	VariantLabels bool
 }
 
 // Title is the report's title as printed and linked.
@@ -289,6 +293,7 @@ func catalogue() []*reportSpec {
 			site: SiteFaults, charset: "utf-8", path: "/ratelimited/2019nb.html", spec: valueSpec{seed: 9, busy: 30, blankZeros: true}},
 	}
 	rs[5].Violates = []string{"R2", "R3"}
+	rs[6].VariantLabels = true
 	return rs
 }
 
