@@ -72,6 +72,20 @@ func TestReadUncompressedAndWholeFileGzip(t *testing.T) {
 		if last != int64(len(plain)) || recs != 18 {
 			t.Errorf("%d records ending at %d of %d bytes", recs, last, len(plain))
 		}
+		// Random access works on uncompressed files too.
+		plainPath := filepath.Join(t.TempDir(), "plain.warc")
+		os.WriteFile(plainPath, plain, 0o644)
+		for _, want := range readAll(t, NewReader(bytes.NewReader(plain))) {
+			io.Copy(io.Discard, want.Block()) // sets Length
+			rec, err := ReadAt(plainPath, want.Offset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.ID != want.ID || rec.Verify() != nil || rec.Length != want.Length {
+				t.Errorf("ReadAt(%d) = %s (length %d), want %s (%d)", want.Offset, rec.ID, rec.Length, want.ID, want.Length)
+			}
+			rec.Close()
+		}
 	})
 	t.Run("one gzip member for the whole file", func(t *testing.T) {
 		var buf bytes.Buffer
@@ -202,14 +216,15 @@ func NewReaderAt(data []byte, off int64) *Reader {
 
 func TestGarbage(t *testing.T) {
 	tests := map[string]string{
-		"":                                       "",
-		"not a warc":                             "not a WARC record",
-		"\x1f\x8bgarbage":                        "gzip",
-		"WARC/1.1\r\nfoo\r\n\r\n":                "no colon",
-		"WARC/1.1\r\nContent-Length: -5\r\n\r\n": "Content-Length",
-		"WARC/1.1\r\nContent-Length: 99\r\n\r\nshort":                                      "truncated",
-		"WARC/1.1\r\nContent-Length: 1\r\n\r\nx\r\n\r\nHTTP/1.1 200":                       "not a WARC record",
-		"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 2":                             "truncated",
+		"": "",
+		"WARC/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\nWARC/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\n": "",
+		"not a warc":                                                 "not a WARC record",
+		"\x1f\x8bgarbage":                                            "gzip",
+		"WARC/1.1\r\nfoo\r\n\r\n":                                    "no colon",
+		"WARC/1.1\r\nContent-Length: -5\r\n\r\n":                     "Content-Length",
+		"WARC/1.1\r\nContent-Length: 99\r\n\r\nshort":                "truncated",
+		"WARC/1.1\r\nContent-Length: 1\r\n\r\nx\r\n\r\nHTTP/1.1 200": "not a WARC record",
+		"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 2":       "truncated",
 		"WARC/1.1\r\n" + strings.Repeat("X-Long: "+strings.Repeat("a", 1000)+"\r\n", 1100): "longer than",
 	}
 	for in, want := range tests {
