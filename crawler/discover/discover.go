@@ -261,6 +261,15 @@ func (f *finder) listing(doc *goquery.Document, text []byte) {
 			f.addList(Link{URL: u.String(), Kind: KindList, Title: a.text})
 		}
 	})
+	// Disclosure platforms often draw the list in a frame of the column
+	// page; a frame on the portal's hosts is a further listing.
+	doc.Find("iframe[src], frame[src]").Each(func(_ int, s *goquery.Selection) {
+		src, _ := s.Attr("src")
+		if u := f.resolve(strings.TrimSpace(src)); u != nil && !f.isSelf(u) && !f.isAttachment(u) {
+			t, _ := s.Attr("title")
+			f.addList(Link{URL: u.String(), Kind: KindList, Title: clean(t)})
+		}
+	})
 	f.hanwebPages(text, len(records))
 	f.patternPages(text)
 	f.trsPages(text)

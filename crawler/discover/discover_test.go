@@ -102,6 +102,7 @@ func TestFind(t *testing.T) {
 				get("http://www.yangling.gov.cn/xxgk/ndbg/?page=1", KindList, "1"),
 				get("http://www.yangling.gov.cn/xxgk/ndbg/?page=3", KindList, "3"),
 				get("http://www.yangling.gov.cn/xxgk/ndbg/?page=4", KindList, "4"),
+				get("http://www.yangling.gov.cn/xxgk/list.jsp?colid=12&page=2", KindList, "信息公开目录"),
 			},
 		},
 		{
