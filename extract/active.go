@@ -289,14 +289,15 @@ func (m *mapper) placeActiveRow(row codebook.Row, b codebook.Block, vals []scell
 	for _, i := range byCol {
 		used[i] = true
 	}
-	extra := false
+	var dropped []scell
 	for i, v := range vals {
 		if !used[i] && v.val.kind != kindEmpty {
-			extra = true
+			dropped = append(dropped, v)
 		}
 	}
-	if extra {
+	if len(dropped) > 0 {
 		flags = appendUnique(flags, FlagExtraCells)
+		m.noteDropped("active."+row.Key, dropped)
 	}
 	for _, col := range b.Cols {
 		i, ok := byCol[col.Key]

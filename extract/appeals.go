@@ -83,7 +83,13 @@ func (m *mapper) mapAppeals() {
 				align = AlignArithmetic
 			}
 		}
-		m.warnf("appeals: the data row has %d cells, template 15; read from cell %d", len(seq), start+1)
+		var dropped []scell
+		for i, c := range seq {
+			if (i < start || i >= start+appealValues) && c.val.kind != kindEmpty {
+				dropped = append(dropped, c)
+			}
+		}
+		m.noteDropped("appeals", dropped)
 	} else if len(seq) < appealValues {
 		flags = append(flags, FlagMissingCells)
 	}

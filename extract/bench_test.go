@@ -37,8 +37,10 @@ func totalLen(ds [][]byte) int64 {
 // splitting the same bytes into lines and cells, nothing else.
 func BenchmarkBaselineLines(b *testing.B) {
 	seeds := seedBytes(b)
-	b.SetBytes(totalLen(seeds))
+	n := totalLen(seeds)
+	b.SetBytes(n)
 	b.ReportAllocs()
+	start := cpuClock()
 	for b.Loop() {
 		for _, s := range seeds {
 			for _, l := range bytes.Split(s, []byte("\n")) {
@@ -46,14 +48,17 @@ func BenchmarkBaselineLines(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b, start, n)
 }
 
 // BenchmarkTextRead is the text reader alone.
 func BenchmarkTextRead(b *testing.B) {
 	seeds := seedBytes(b)
 	ctx := context.Background()
-	b.SetBytes(totalLen(seeds))
+	n := totalLen(seeds)
+	b.SetBytes(n)
 	b.ReportAllocs()
+	start := cpuClock()
 	for b.Loop() {
 		for _, s := range seeds {
 			if _, err := textdoc.Read(ctx, s, ""); err != nil {
@@ -61,6 +66,7 @@ func BenchmarkTextRead(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b, start, n)
 }
 
 // BenchmarkParseText is the whole text pipeline: sniff, read, map, check.
@@ -68,8 +74,10 @@ func BenchmarkParseText(b *testing.B) {
 	seeds := seedBytes(b)
 	e, _ := New(Options{})
 	ctx := context.Background()
-	b.SetBytes(totalLen(seeds))
+	n := totalLen(seeds)
+	b.SetBytes(n)
 	b.ReportAllocs()
+	start := cpuClock()
 	for b.Loop() {
 		for _, s := range seeds {
 			if _, err := e.Parse(ctx, Source{Name: "seed"}, s); err != nil {
@@ -77,6 +85,7 @@ func BenchmarkParseText(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b, start, n)
 }
 
 // BenchmarkMap is the mapper alone, on documents read once.
@@ -92,13 +101,16 @@ func BenchmarkMap(b *testing.B) {
 		}
 		docs = append(docs, &docAndLen{d: d})
 	}
-	b.SetBytes(totalLen(seeds))
+	n := totalLen(seeds)
+	b.SetBytes(n)
 	b.ReportAllocs()
+	start := cpuClock()
 	for b.Loop() {
 		for _, d := range docs {
 			e.FromDocument(ctx, Source{Name: "seed"}, d.d, "")
 		}
 	}
+	reportCPU(b, start, n)
 }
 
 type docAndLen struct{ d *doc.Document }

@@ -22,7 +22,7 @@ type term struct {
 	blank bool
 }
 
-func (m *mapper) term(key string) term {
+func (m *mapper) term(key codebook.Key) term {
 	v, ok := m.vals[key]
 	if !ok || v.v == nil {
 		return term{blank: true}
@@ -32,7 +32,7 @@ func (m *mapper) term(key string) term {
 
 // sumCheck records rule: parts sum to total. A check whose cells are all
 // blank is not assessable (Passed nil), which is not the same as passing.
-func (m *mapper) sumCheck(rule, scope, severity string, parts []string, total string) {
+func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, total codebook.Key) {
 	c := Check{Rule: rule, Scope: scope, Severity: severity}
 	var sum float64
 	var shown []string
@@ -69,7 +69,7 @@ func (m *mapper) checks() {
 	if tmpl := m.rep.Templates.Requests; tmpl != "" {
 		l, _ := codebook.Lookup(codebook.Requests, tmpl)
 		b := l.Blocks[0]
-		key := func(row, col string) string { return codebook.Requests + "." + row + "." + col }
+		key := func(row, col string) codebook.Key { return codebook.Key{Table: codebook.Requests, Row: row, Col: col} }
 		// R1 per column: new + carried_over = total + carried_forward,
 		// checked as new + carried_over − carried_forward against total.
 		for _, col := range b.Cols {
@@ -85,7 +85,7 @@ func (m *mapper) checks() {
 		}
 		// R2 per row: the six applicant columns sum to the row total.
 		for _, row := range b.Rows {
-			var parts []string
+			var parts []codebook.Key
 			for _, col := range b.Cols[:len(b.Cols)-1] {
 				parts = append(parts, key(row.Key, col.Key))
 			}
@@ -93,7 +93,7 @@ func (m *mapper) checks() {
 		}
 		// R3 per column: the outcome rows sum to （七）总计.
 		for _, col := range b.Cols {
-			var parts []string
+			var parts []codebook.Key
 			for _, row := range b.Rows {
 				if row.Level == 1 || row.Key == "total" {
 					continue
@@ -106,11 +106,11 @@ func (m *mapper) checks() {
 	if m.hasTable(codebook.Appeals) {
 		l, _ := codebook.Lookup(codebook.Appeals, codebook.T2021)
 		for _, row := range l.Blocks[0].Rows {
-			var parts []string
+			var parts []codebook.Key
 			for _, col := range l.Blocks[0].Cols[:4] {
-				parts = append(parts, "appeals."+row.Key+"."+col.Key)
+				parts = append(parts, codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: col.Key})
 			}
-			m.sumCheck("R4", "appeals."+row.Key, SeverityHard, parts, "appeals."+row.Key+".total")
+			m.sumCheck("R4", "appeals."+row.Key, SeverityHard, parts, codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: "total"})
 		}
 	}
 	m.formatChecks()
@@ -149,7 +149,7 @@ func (m *mapper) formatChecks() {
 		}
 		g.any = true
 		col, _ := colSpec(c.Table, c.Row, c.Col, m.rep.Templates)
-		v := m.vals[c.Key()]
+		v := m.vals[codebook.Key{Table: c.Table, Row: c.Row, Col: c.Col}]
 		switch {
 		case v.negative && !col.Signed:
 			g.bad = append(g.bad, c.Col+" negative ("+c.Raw+")")
@@ -168,6 +168,24 @@ func (m *mapper) formatChecks() {
 	}
 }
 
+// colSpecs indexes every template column by template and cell key.
+var colSpecs = func() map[string]map[codebook.Key]codebook.Col {
+	out := map[string]map[codebook.Key]codebook.Col{}
+	for _, l := range codebook.Layouts() {
+		if out[l.Template] == nil {
+			out[l.Template] = map[codebook.Key]codebook.Col{}
+		}
+		for _, b := range l.Blocks {
+			for _, r := range b.Rows {
+				for _, c := range b.Cols {
+					out[l.Template][codebook.Key{Table: l.Table, Row: r.Key, Col: c.Key}] = c
+				}
+			}
+		}
+	}
+	return out
+}()
+
 // colSpec finds the template column of a cell.
 func colSpec(table, row, col string, t Templates) (codebook.Col, bool) {
 	tmpl := t.Active
@@ -177,20 +195,8 @@ func colSpec(table, row, col string, t Templates) (codebook.Col, bool) {
 	if tmpl == "" {
 		tmpl = codebook.T2021
 	}
-	l, ok := codebook.Lookup(table, tmpl)
-	if !ok {
-		return codebook.Col{}, false
-	}
-	_, b, ok := l.Row(row)
-	if !ok {
-		return codebook.Col{}, false
-	}
-	for _, c := range b.Cols {
-		if c.Key == col {
-			return c, true
-		}
-	}
-	return codebook.Col{}, false
+	c, ok := colSpecs[tmpl][codebook.Key{Table: table, Row: row, Col: col}]
+	return c, ok
 }
 
 var (
@@ -214,13 +220,18 @@ func (m *mapper) narrativeChecks() {
 			continue
 		}
 		for _, s := range strings.FieldsFunc(normalize(p.text), func(r rune) bool { return r == '。' || r == ';' }) {
-			sentences = append(sentences, s)
+			if strings.Contains(s, "申请") || strings.Contains(s, "复议") || strings.Contains(s, "诉讼") {
+				sentences = append(sentences, s)
+			}
 		}
 	}
 	if m.rep.Templates.Requests != "" {
-		total := m.term("requests.new.total")
+		total := m.term(codebook.Key{Table: codebook.Requests, Row: "new", Col: "total"})
 		for _, s := range sentences {
 			if strings.Contains(s, "复议") || strings.Contains(s, "诉讼") {
+				continue
+			}
+			if !strings.Contains(s, "申请") {
 				continue
 			}
 			var want float64
@@ -242,7 +253,7 @@ func (m *mapper) narrativeChecks() {
 	}
 	if m.hasTable(codebook.Appeals) {
 		for _, s := range sentences {
-			if !noAppealRe.MatchString(s) {
+			if !strings.ContainsAny(s, "未无没") || !noAppealRe.MatchString(s) {
 				continue
 			}
 			c := Check{Rule: "R11", Scope: "appeals", Severity: SeveritySoft}

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/nianbao/nianbao/extract/codebook"
 	"github.com/nianbao/nianbao/extract/doc"
 )
@@ -142,4 +145,18 @@ func TestSpannedCells(t *testing.T) {
 func mustSeed(t testing.TB, name string) []byte {
 	t.Helper()
 	return []byte(seedText(t, name))
+}
+
+func TestLoggerReceivesPlacementNotes(t *testing.T) {
+	core, logs := observer.New(zap.DebugLevel)
+	e, err := New(Options{Logger: zap.New(core)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Parse(context.Background(), Source{Name: "001.txt"}, mustSeed(t, "001_b788a0f788d8dbbc.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if logs.FilterMessage("section 三 placed").Len() != 1 {
+		t.Errorf("logs: %v", logs.All())
+	}
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -275,7 +276,25 @@ type matcher struct {
 	labels []string
 	runes  [][]rune
 	exact  map[string]int
+
+	// memo remembers fuzzy results: real reports repeat the same few
+	// hundred label spellings, so a corpus pays for each comparison once.
+	// It is bounded so hostile input cannot grow it without limit.
+	mu   sync.RWMutex
+	memo map[memoKey]memoVal
 }
+
+type memoKey struct {
+	s     string
+	floor float64
+}
+
+type memoVal struct {
+	i     int
+	score float64
+}
+
+const maxMemo = 1 << 14
 
 func newMatcher(labels []string) *matcher {
 	m := &matcher{labels: labels, exact: map[string]int{}}
@@ -297,6 +316,26 @@ func (m *matcher) best(s string, floor float64) (int, float64) {
 	if s == "" {
 		return -1, 0
 	}
+	k := memoKey{s, floor}
+	m.mu.RLock()
+	v, ok := m.memo[k]
+	m.mu.RUnlock()
+	if ok {
+		return v.i, v.score
+	}
+	i, score := m.fuzzy(s, floor)
+	m.mu.Lock()
+	if m.memo == nil {
+		m.memo = map[memoKey]memoVal{}
+	}
+	if len(m.memo) < maxMemo {
+		m.memo[k] = memoVal{i, score}
+	}
+	m.mu.Unlock()
+	return i, score
+}
+
+func (m *matcher) fuzzy(s string, floor float64) (int, float64) {
 	n := utf8.RuneCountInString(s)
 	var rs []rune
 	best, score := -1, floor

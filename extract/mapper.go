@@ -66,12 +66,14 @@ type mapper struct {
 	lines    []string // every paragraph and single-cell line, for metadata
 
 	year int // report year, a prior for template detection
+	// lostValue is set when a non-zero value had to be dropped as an extra cell.
+	lostValue bool
 	// values for the checks: key → parsed value of the emitted cell
-	vals map[string]value
+	vals map[codebook.Key]value
 }
 
 func newMapper(log *zap.Logger, src Source, d *doc.Document, rep *Report) *mapper {
-	return &mapper{log: log, src: src, d: d, rep: rep, vals: map[string]value{}}
+	return &mapper{log: log, src: src, d: d, rep: rep, vals: make(map[codebook.Key]value, 256)}
 }
 
 func (m *mapper) run(ctx context.Context) {
@@ -296,7 +298,7 @@ func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align str
 			c.Flags = append(c.Flags, f)
 		}
 	}
-	m.vals[c.Key()] = v
+	m.vals[codebook.Key{Table: table, Row: row, Col: col.Key}] = v
 	m.rep.Cells = append(m.rep.Cells, c)
 }
 
@@ -311,4 +313,20 @@ func contains(ss []string, s string) bool {
 
 func (m *mapper) warnf(format string, args ...any) {
 	m.rep.Warnings = append(m.rep.Warnings, fmt.Sprintf(format, args...))
+}
+
+// noteDropped records value cells left out of a row: a warning quotes
+// them, and if any held a number other than 0 the report is partial.
+func (m *mapper) noteDropped(scope string, dropped []scell) {
+	if len(dropped) == 0 {
+		return
+	}
+	raws := make([]string, 0, len(dropped))
+	for _, c := range dropped {
+		raws = append(raws, c.raw)
+		if c.val.v != nil && *c.val.v != 0 {
+			m.lostValue = true
+		}
+	}
+	m.warnf("%s: extra cells dropped (line %d): %s", scope, dropped[0].loc.Line, strings.Join(raws, " | "))
 }

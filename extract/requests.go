@@ -1,9 +1,13 @@
 package extract
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
+
+	"go.uber.org/zap"
 
 	"github.com/nianbao/nianbao/extract/codebook"
 )
@@ -52,6 +56,9 @@ type targetSet struct {
 	ts    []reqTarget
 	exact map[string][]int
 	rows  []codebook.Row
+
+	mu   sync.RWMutex
+	memo map[string][]float64
 }
 
 var requestTargetSets = func() map[string]*targetSet {
@@ -136,24 +143,48 @@ func matchUnit(u labelUnit, set *targetSet, group string) (best int, score float
 		}
 		return best, score
 	}
-	ur := labelRunes(u.core)
+	sims := set.similarities(u.core)
+	for i, s := range sims {
+		if s < 0.34 {
+			continue
+		}
+		if s += bonus(&set.ts[i]); s > score {
+			best, score = i, s
+		}
+	}
+	return best, score
+}
+
+// similarities returns the similarity of a label to every target,
+// remembered per label (bounded, as for matcher).
+func (set *targetSet) similarities(label string) []float64 {
+	set.mu.RLock()
+	sims, ok := set.memo[label]
+	set.mu.RUnlock()
+	if ok {
+		return sims
+	}
+	ur := labelRunes(label)
+	sims = make([]float64, len(set.ts))
 	for i := range set.ts {
-		t := &set.ts[i]
 		s := 0.0
-		for _, tr := range t.runes {
+		for _, tr := range set.ts[i].runes {
 			if simBound(len(ur), len(tr)) <= max(s, 0.34) {
 				continue
 			}
 			s = max(s, simRunes(ur, tr))
 		}
-		if s < 0.34 {
-			continue
-		}
-		if s += bonus(t); s > score {
-			best, score = i, s
-		}
+		sims[i] = s
 	}
-	return best, score
+	set.mu.Lock()
+	if set.memo == nil {
+		set.memo = map[string][]float64{}
+	}
+	if len(set.memo) < maxMemo {
+		set.memo[label] = sims
+	}
+	set.mu.Unlock()
+	return sims
 }
 
 // reqRow is a source row placed on a template row.
@@ -401,6 +432,15 @@ func (m *mapper) mapRequests() {
 	}
 	m.rep.Templates.Requests = tmpl
 	m.chooseRequestPlacements(placed, block.Rows)
+	if ce := m.log.Check(zap.DebugLevel, "section 三 placed"); ce != nil {
+		var fields []zap.Field
+		for _, rr := range placed {
+			if rr != nil && len(rr.cands) > 1 {
+				fields = append(fields, zap.String(rr.key, fmt.Sprintf("%s, %d placements, chose %d", rr.reason, len(rr.cands), rr.choice)))
+			}
+		}
+		ce.Write(append(fields, zap.String("source", m.src.Name), zap.String("template", tmpl))...)
+	}
 
 	for i, row := range block.Rows {
 		rr := placed[i]
@@ -418,6 +458,13 @@ func (m *mapper) mapRequests() {
 		flags := slices.Clone(rr.flags)
 		if p.dropped > 0 {
 			flags = append(flags, FlagExtraCells)
+			var dropped []scell
+			for i, v := range rr.vals {
+				if v.val.kind != kindEmpty && !slices.Contains(p.idx[:], i) {
+					dropped = append(dropped, v)
+				}
+			}
+			m.noteDropped("requests."+row.Key, dropped)
 		}
 		for c, col := range block.Cols {
 			f := flags

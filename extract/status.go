@@ -20,6 +20,10 @@ func (m *mapper) status() {
 			return
 		}
 	}
+	if m.lostValue {
+		rep.Status = StatusPartial
+		return
+	}
 	for _, c := range rep.Cells {
 		for _, f := range c.Flags {
 			switch f {
