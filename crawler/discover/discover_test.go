@@ -227,22 +227,25 @@ func TestFindBadPortal(t *testing.T) {
 
 func FuzzFind(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*")
-	for _, name := range files {
+	for i, name := range files {
 		b, err := os.ReadFile(name)
 		if err == nil {
-			f.Add(b, "text/html", false)
+			f.Add(b, "text/html", false, uint8(i))
 		}
 	}
-	f.Add([]byte(`<datastore><recordset><record><![CDATA[<a href='/art/1.html' title='2022年年报'>]]></record></recordset></datastore>totalRecord:3`), "text/xml", false)
-	f.Add([]byte(`<a href="../../a.pdf">x</a><embed src="//evil/x.pdf">`), "text/html; charset=gbk", true)
+	f.Add([]byte(`<datastore><recordset><record><![CDATA[<a href='/art/1.html' title='2022年年报'>]]></record></recordset></datastore>totalRecord:3`), "text/xml", false, uint8(0))
+	f.Add([]byte(`<a href="../../a.pdf">x</a><embed src="//evil/x.pdf"><span onclick="open('/b.pdf')">`), "text/html; charset=gbk", true, uint8(1))
+	f.Add([]byte(`<script>var countPage = 99999; createPageHTML(99999, 0, "index", "shtml")</script>`), "", false, uint8(3))
 	page, _ := url.Parse("http://www.example.gov.cn/col/col12/index.html")
-	p := portal(configs.CMSHanweb)
-	f.Fuzz(func(t *testing.T, body []byte, contentType string, report bool) {
+	custom := portal(configs.CMSCustom)
+	custom.Selectors = configs.Selectors{ListItem: "ul li a", NextPage: "a.next", PagePattern: "index_{n}.shtml"}
+	portals := []configs.Portal{portal(configs.CMSHanweb), portal(configs.CMSTRS), portal(configs.CMSGeneric), custom}
+	f.Fuzz(func(t *testing.T, body []byte, contentType string, report bool, which uint8) {
 		kind := KindList
 		if report {
 			kind = KindReport
 		}
-		links, err := FindLimit(p, page, kind, body, contentType, 20)
+		links, err := FindLimit(portals[int(which)%len(portals)], page, kind, body, contentType, 20)
 		if err != nil {
 			return
 		}
@@ -250,7 +253,7 @@ func FuzzFind(f *testing.F) {
 		seen := map[string]bool{}
 		for _, l := range links {
 			u, err := url.Parse(l.URL)
-			if err != nil || u.Host != page.Host || (u.Scheme != "http" && u.Scheme != "https") {
+			if err != nil || u.Host != page.Host || (u.Scheme != "http" && u.Scheme != "https") || u.Fragment != "" {
 				t.Fatalf("link out of scope: %q", l.URL)
 			}
 			key := l.Method + l.URL + l.Form.Encode()
