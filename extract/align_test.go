@@ -282,3 +282,38 @@ func TestWrappedLabelLayoutText(t *testing.T) {
 	wantValues(t, r, "requests.new.total=1", "requests.partially_disclosed.natural_person=1",
 		"requests.partially_disclosed.total=1", "requests.total.total=1", "requests.disclosed.total=")
 }
+
+// A text conversion that kept only single spaces: numbers in one cell are
+// split back into cells (never read as one number), and a group label
+// merged with its first sub-row is read as both.
+func TestSingleSpacedRowsAndMergedLabels(t *testing.T) {
+	text := title2021 + "三、收到和处理政府信息公开申请情况\n" +
+		"一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n" +
+		"三、本年度办理结果（一）予以公开 1 0 0 0 0 0 1\n" +
+		"（三）不予公开1.属于国家秘密 0 0 0 0 0 0 0\n" +
+		"(七) 总计 1 0 0 0 0 0 1\n"
+	r := parseText(t, text)
+	wantValues(t, r, "requests.new.natural_person=1", "requests.new.total=1",
+		"requests.disclosed.natural_person=1", "requests.disclosed.total=1",
+		"requests.withheld.state_secret.total=0", "requests.total.total=1")
+	for _, c := range r.Cells {
+		if c.Value != nil && *c.Value > 1 {
+			t.Errorf("%s = %v from raw %q: numbers were joined", c.Key(), *c.Value, c.Raw)
+		}
+	}
+}
+
+func TestSplitAtOrdinals(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"(三)不予公开1.属于国家秘密", "(三)不予公开|1.属于国家秘密"},
+		{"三、本年度办理结果(一)予以公开", "三、本年度办理结果|(一)予以公开"},
+		{"第二十条第(一)项", "第二十条第(一)项"},
+		{"本年收费金额(单位:万元,保留4位小数)", "本年收费金额(单位:万元,保留4位小数)"},
+		{"2.其他法律行政法规禁止公开", "2.其他法律行政法规禁止公开"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(splitAtOrdinals(tt.in), "|"); got != tt.want {
+			t.Errorf("splitAtOrdinals(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -180,6 +181,9 @@ func (m *mapper) split() {
 				// layout table); the mapper decides what it is.
 				n := normalizeValue(t)
 				r := srow{cells: []scell{{raw: t, norm: n, val: classify(n), loc: b.Loc}}, line: b.Loc.Line}
+				if cells := splitNumericTail(doc.Cell{Text: t, Loc: b.Loc}); cells != nil {
+					r.cells = cells
+				}
 				r.units, r.valStart = rowLabels(r)
 				m.rows[sec] = append(m.rows[sec], r)
 			}
@@ -194,6 +198,18 @@ func (m *mapper) split() {
 				if c.Spanned && v.kind != kindLabel {
 					// A spanned copy of a value is the same value again.
 					continue
+				}
+				if v.kind == kindLabel {
+					// "予以公开 0 0 1" or "0 0 1": numbers that lost their cell
+					// boundaries are split back into cells, never read as 001.
+					if cells := splitNumericTail(c); cells != nil {
+						r.cells = append(r.cells, cells...)
+						nonEmpty += len(cells)
+						if r.line == 0 {
+							r.line = c.Loc.Line
+						}
+						continue
+					}
 				}
 				r.cells = append(r.cells, scell{raw: c.Text, norm: n, val: v, loc: c.Loc})
 				if strings.TrimSpace(c.Text) != "" {
@@ -257,21 +273,55 @@ func rowLabels(r srow) ([]labelUnit, int) {
 			continue
 		}
 		valStart = i + 1
-		ord, rest := splitOrdinal(c.norm)
-		rest = stripNotes(rest)
-		if rest == "" {
-			if ord.level != levelNone {
-				pendingOrd = ord
+		for _, part := range splitAtOrdinals(c.norm) {
+			ord, rest := splitOrdinal(part)
+			rest = stripNotes(rest)
+			if rest == "" {
+				if ord.level != levelNone {
+					pendingOrd = ord
+				}
+				continue
 			}
-			continue
+			if ord.level == levelNone && pendingOrd.level != levelNone {
+				ord = pendingOrd
+			}
+			pendingOrd = ordinal{}
+			units = append(units, labelUnit{ord: ord, core: rest, last: i})
 		}
-		if ord.level == levelNone && pendingOrd.level != levelNone {
-			ord = pendingOrd
-		}
-		pendingOrd = ordinal{}
-		units = append(units, labelUnit{ord: ord, core: rest, last: i})
 	}
 	return units, valStart
+}
+
+// innerOrdinalRe finds numbering inside a label cell: a group label and its
+// first sub-row merged into one cell ((三)不予公开1.属于国家秘密).
+var innerOrdinalRe = regexp.MustCompile(`\([一二三四五六七八九十]{1,3}\)|[0-9]{1,2}[.、]`)
+
+// splitAtOrdinals splits a normalised label before every numbering that
+// follows a CJK character, so merged cells read as their parts.
+func splitAtOrdinals(n string) []string {
+	if !strings.ContainsAny(n, "(.、") {
+		return []string{n}
+	}
+	var parts []string
+	start := 0
+	for _, loc := range innerOrdinalRe.FindAllStringIndex(n, 8) {
+		i := loc[0]
+		if i == 0 || i <= start {
+			continue
+		}
+		// Numbering follows a CJK character, but not 第 (第二十条第(一)项).
+		prev, _ := utf8.DecodeLastRuneInString(n[:i])
+		if prev < 0x4E00 || prev > 0x9FFF || prev == '第' {
+			continue
+		}
+		// A number followed by a digit or ending the label is not numbering.
+		if e := loc[1]; n[i] != '(' && (e >= len(n) || (n[e] >= '0' && n[e] <= '9')) {
+			continue
+		}
+		parts = append(parts, n[start:i])
+		start = i
+	}
+	return append(parts, n[start:])
 }
 
 // emit appends the cell for key to the report and remembers its value for the checks.
@@ -329,4 +379,50 @@ func (m *mapper) noteDropped(scope string, dropped []scell) {
 		}
 	}
 	m.warnf("%s: extra cells dropped (line %d): %s", scope, dropped[0].loc.Line, strings.Join(raws, " | "))
+}
+
+// splitNumericTail splits a cell whose text ends in whitespace-separated
+// numbers ("(一)予以公开 0 0 1", "3 0 3") into a label cell and value cells.
+// Normalising such a cell would remove the spaces and read "001" as one
+// number. The tail must hold at least one number; a trailing marker alone
+// (the 无 of a cut label "(四) 无") is not split off. Returns nil when the
+// cell is not of that shape.
+func splitNumericTail(c doc.Cell) []scell {
+	if !strings.ContainsAny(c.Text, " \t\u3000\u00a0") {
+		return nil
+	}
+	fields := strings.Fields(c.Text)
+	if len(fields) < 2 {
+		return nil
+	}
+	k, numbers := 0, 0
+	vals := make([]value, len(fields))
+	for i := len(fields) - 1; i >= 0; i-- {
+		v := parseValue(fields[i])
+		if v.kind != kindValue {
+			break
+		}
+		vals[i] = v
+		k++
+		if v.v != nil {
+			numbers++
+		}
+	}
+	if numbers == 0 || (k == 1 && len(fields) == 1) {
+		return nil
+	}
+	var out []scell
+	if head := len(fields) - k; head > 0 {
+		label := strings.Join(fields[:head], " ")
+		n := normalize(label)
+		lv := classify(n)
+		if lv.kind != kindLabel {
+			return nil
+		}
+		out = append(out, scell{raw: label, norm: n, val: lv, loc: c.Loc})
+	}
+	for i := len(fields) - k; i < len(fields); i++ {
+		out = append(out, scell{raw: fields[i], norm: normalizeValue(fields[i]), val: vals[i], loc: c.Loc})
+	}
+	return out
 }
