@@ -58,6 +58,11 @@ func Decode(data []byte, contentType string) (text []byte, charset string, warni
 // show that the label is wrong.
 func decodeDeclared(data []byte, label, source string) ([]byte, string, []string) {
 	name := canonicalCharset(label)
+	if source == "<meta>" && strings.HasPrefix(name, "utf-16") {
+		// A <meta> that could be read as ASCII cannot be UTF-16 (WHATWG
+		// reads such a declaration as UTF-8).
+		name = "utf-8"
+	}
 	switch name {
 	case "utf-8":
 		return checkUTF8(data, source+" charset="+label)

@@ -65,6 +65,7 @@ func TestDecode(t *testing.T) {
 		{"undeclared GBK is detected, with a warning", gbk(t, text), "", text, "gb18030", "detected GB18030"},
 		{"undeclared garbage is replaced, never windows-1252", []byte("<p>\xff\xfe\xff ok</p>"), "", "ok", "utf-8", "replaced"},
 		{"pure ASCII is UTF-8", []byte("<p>plain</p>"), "", "plain", "utf-8", ""},
+		{"UTF-16 in meta means UTF-8", append([]byte(`<meta charset="utf-16">`), text...), "", text, "utf-8", ""},
 		{"Big5 declared and valid", append([]byte(`<meta charset="big5">`), 0xA4, 0xA4), "", "中", "big5", ""},
 	}
 	for _, c := range cases {

@@ -1,6 +1,10 @@
 package htmldoc
 
-import "golang.org/x/net/html/atom"
+import (
+	"bytes"
+
+	"golang.org/x/net/html/atom"
+)
 
 // The tokenizer's TagName and TagAttr copy their results on every call,
 // which costs more than the rest of the reader together. The tokenizer has
@@ -98,8 +102,10 @@ func (it *attrIter) next() bool {
 				q := raw[i]
 				i++
 				vs := i
-				for i < len(raw) && raw[i] != q {
-					i++
+				if k := bytes.IndexByte(raw[i:], q); k >= 0 {
+					i += k
+				} else {
+					i = len(raw)
 				}
 				value = raw[vs:i]
 				i++
