@@ -112,7 +112,6 @@ type builder struct {
 	skipTag              atom.Atom
 	spanCopies           int
 	deepWarned           bool
-	short                map[string]string
 	warnings             []string
 }
 
@@ -192,9 +191,11 @@ func (b *builder) tokenize(ctx context.Context, text []byte) error {
 func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) {
 	switch a {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Textarea,
-		atom.Xmp, atom.Iframe, atom.Noembed, atom.Noframes, atom.Select, atom.Object:
+		atom.Xmp, atom.Iframe, atom.Noembed, atom.Noframes:
 		// The tokenizer reads the raw-text ones (script, style, ...) as one
 		// text token followed by their end tag even when written <x/>.
+		// Elements whose content the browser does show (select, object)
+		// are not skipped: left unclosed they would swallow the page.
 		if selfClosing && a != atom.Script && a != atom.Style {
 			return
 		}

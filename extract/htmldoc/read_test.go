@@ -50,7 +50,7 @@ func TestParagraphs(t *testing.T) {
 <h2>二、主动公开</h2><ul><li>项一</li><li>项二</li></ul><noscript>请启用脚本</noscript><template><p>模板</p></template>
 <textarea>输入框</textarea><select><option>选项</option></select><p>末段</p></body>`
 	d := mustRead(t, page)
-	want := []string{"一、总体情况", "第一段续", "甲", "乙", "丙", "二、主动公开", "项一", "项二", "末段"}
+	want := []string{"一、总体情况", "第一段续", "甲", "乙", "丙", "二、主动公开", "项一", "项二", "选项", "末段"}
 	if got := d.Paragraphs(); !slices.Equal(got, want) {
 		t.Errorf("paragraphs:\n%q\nwant:\n%q", got, want)
 	}

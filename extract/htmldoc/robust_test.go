@@ -141,6 +141,11 @@ func TestHostileMarkup(t *testing.T) {
 		}},
 		{"self-closing script does not swallow the page", `<script src="a.js"/><p>正文</p></script><p>后文</p>`, nil},
 		{"attribute soup", `<td colspan=="2" rowspan='3 ' class= id=zoom "x">v</td><div id='zoom class="TRS_Editor>w`, nil},
+		{"an unclosed select does not swallow the report", `<select><option>友情链接<option>某某网<div id="zoom"><p>一、总体情况</p><p>正文正文正文正文正文正文</p></div>`, func(t *testing.T, d *doc.Document) {
+			if p := d.Paragraphs(); len(p) != 2 || p[0] != "一、总体情况" {
+				t.Errorf("paragraphs = %q", p)
+			}
+		}},
 		{"plaintext", `<p>a</p><plaintext><table><tr><td>1`, nil},
 	}
 	for _, c := range cases {
