@@ -3,12 +3,14 @@ package warc
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -81,6 +83,8 @@ func TestReadWgetWARC(t *testing.T) {
 			defer f.Close()
 
 			r := NewReader(f)
+			type span struct{ off, length int64 }
+			ours := map[string]span{}
 			var types []string
 			got := map[string][]byte{}
 			requests := map[string]bool{}
@@ -121,6 +125,49 @@ func TestReadWgetWARC(t *testing.T) {
 				}
 				if compressed && rec.Offset < 0 {
 					t.Errorf("%s record has no offset: wget writes one gzip member per record", rec.Type)
+				}
+				ours[rec.ID] = span{rec.Offset, rec.Length}
+			}
+			// warcio.js must find the records where we do. (Its lengths are
+			// not compared: for wget's gzip headers, which carry an FEXTRA
+			// field, warcio.js 2.4.11 reports 4 bytes less than the distance
+			// to the next member; ours are checked against that distance.)
+			var spans []span
+			for _, sp := range ours {
+				spans = append(spans, sp)
+			}
+			sort.Slice(spans, func(i, j int) bool { return spans[i].off < spans[j].off })
+			fi, _ := f.Stat()
+			for i, sp := range spans {
+				next := fi.Size()
+				if i+1 < len(spans) {
+					next = spans[i+1].off
+				}
+				if sp.off+sp.length != next {
+					t.Errorf("record at %d has length %d, next record at %d", sp.off, sp.length, next)
+				}
+			}
+			if node, err := exec.LookPath("node"); err == nil {
+				cli, _ := filepath.Abs("../../.tools/node/node_modules/warcio/dist/cli.js")
+				if _, err := os.Stat(cli); err == nil {
+					out, err := exec.Command(node, cli, "index", files[0], "-f", "offset", "warc-record-id").Output()
+					if err != nil {
+						t.Fatalf("warcio index: %v", err)
+					}
+					lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+					for _, line := range lines {
+						var w struct {
+							Offset int64
+							ID     string `json:"warc-record-id"`
+						}
+						json.Unmarshal([]byte(line), &w)
+						if got, ok := ours[w.ID]; !ok || got.off != w.Offset {
+							t.Errorf("record %s: warcio offset %d, ours %d", w.ID, w.Offset, got.off)
+						}
+					}
+					if len(lines) != len(ours) {
+						t.Errorf("warcio indexed %d records, we read %d", len(lines), len(ours))
+					}
 				}
 			}
 			if types[0] != TypeWarcinfo {

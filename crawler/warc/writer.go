@@ -117,10 +117,13 @@ type Exchange struct {
 	// package documentation).
 	ResponseHeader []byte
 	// Body is the de-chunked body as received, still content-encoded.
-	// BodyLength is its length, or -1 when unknown (the body is then
-	// spooled to learn it). When Body is an io.ReadSeeker (an *os.File) it
-	// is read twice in place, from its current offset; otherwise a body
-	// over 1 MiB is spooled to a temporary file in Dir.
+	// BodyLength is its length, or -1 when unknown (read to EOF). When Body
+	// is an io.ReadSeeker (an *os.File, a *bytes.Reader) it is read twice
+	// in place from its current offset, once for the digests and once to
+	// write; otherwise a body over 1 MiB is spooled to a temporary file in
+	// Dir. A body with more bytes than BodyLength is refused unless
+	// Truncated says why it was cut. For an identical-payload revisit the
+	// body is digested but not stored.
 	Body       io.Reader
 	BodyLength int64
 	// Truncated is "", "length", "time", "disconnect" or "unspecified":
