@@ -28,6 +28,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -165,9 +166,13 @@ type site struct {
 type hostedFile struct {
 	report      string
 	href        string // as linked from the report page, relative to the site root
+	key         string // site:lookup key in Farm.files
 	contentType string
 	title       string
 	data        func() []byte
+	// static files (from assets/) carry the values of version 0; Change
+	// unlinks them, as a site replacing a report drops its old attachment.
+	static bool
 }
 
 // Request is one request the farm answered.
@@ -503,6 +508,15 @@ func (f *Farm) Change(id string) error {
 	}
 	r.version++
 	r.Values = r.changed(r.version)
+	var kept []*hostedFile // a new slice: report() hands out the old one
+	for _, h := range r.files {
+		if h.static {
+			delete(f.files, h.key)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	r.files = kept
 	// Last-Modified has whole seconds: the new one must be a later second.
 	r.modified = r.modified.Add(time.Second)
 	if now := time.Now().UTC().Truncate(time.Second); now.After(r.modified) {
@@ -519,14 +533,45 @@ func (f *Farm) report(id string) (Report, time.Time, []*hostedFile) {
 	return r.Report, r.modified, r.files
 }
 
-// manifest is assets/manifest.json.
-type manifest struct {
-	Files []struct {
-		File        string `json:"file"`
-		Report      string `json:"report"`
-		ContentType string `json:"content_type"`
-		Title       string `json:"title"`
-	} `json:"files"`
+// Manifest is assets/manifest.json: the files the farm serves as
+// attachments of its reports.
+type Manifest struct {
+	Files []ManifestFile `json:"files"`
+}
+
+// ManifestFile is one attachment file.
+type ManifestFile struct {
+	File        string `json:"file"`                   // name in assets/
+	Report      string `json:"report"`                 // the report whose values it carries
+	ContentType string `json:"content_type,omitempty"` // sent as Content-Type
+	Title       string `json:"title,omitempty"`        // link text; default title + extension
+	// Values is ValuesFingerprint of the report the file was made from;
+	// the farm tests compare it with the report's, to catch stale files.
+	Values string `json:"values,omitempty"`
+}
+
+// ReadManifest reads a manifest file (for tools that maintain assets/).
+func ReadManifest(path string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ValuesFingerprint is a hash of the report's identity and values: a file
+// made from the report carries the values this fingerprint names.
+func ValuesFingerprint(r Report) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%d|%s\n", r.ID, r.Agency, r.Year, r.Template)
+	for _, k := range r.Keys() {
+		fmt.Fprintf(h, "%s=%s\n", k, format(r.Values[k]))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // placeReports gives each report its page path and its attachments: the
@@ -551,7 +596,7 @@ func (f *Farm) placeReports() error {
 	if err != nil {
 		return fmt.Errorf("farm: %w", err)
 	}
-	var m manifest
+	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return fmt.Errorf("farm: assets/manifest.json: %w", err)
 	}
@@ -572,13 +617,13 @@ func (f *Farm) placeReports() error {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		f.attach(r, ext, ct, e.Title, func() []byte { return data })
+		f.attach(r, ext, ct, e.Title, func() []byte { return data }).static = true
 	}
 	return nil
 }
 
 // attach hosts a file for r at a URL in the shape of r's site.
-func (f *Farm) attach(r *reportSpec, ext, contentType, title string, data func() []byte) {
+func (f *Farm) attach(r *reportSpec, ext, contentType, title string, data func() []byte) *hostedFile {
 	if title == "" {
 		title = r.Title() + "." + ext
 	}
@@ -598,14 +643,17 @@ func (f *Farm) attach(r *reportSpec, ext, contentType, title string, data func()
 		href = fmt.Sprintf("/files/%s-%d.%s", r.ID, n, ext)
 		key = href
 	}
-	h := &hostedFile{report: r.ID, href: href, contentType: contentType, title: title, data: data}
+	h := &hostedFile{report: r.ID, href: href, key: r.site + ":" + key, contentType: contentType, title: title, data: data}
 	r.files = append(r.files, h)
-	f.files[r.site+":"+key] = h
+	f.files[h.key] = h
+	return h
 }
 
 // serveFile answers a request for an attachment, or 404.
 func (f *Farm) serveFile(w http.ResponseWriter, r *http.Request, site, key string) bool {
+	f.mu.Lock()
 	h, ok := f.files[site+":"+key]
+	f.mu.Unlock()
 	if !ok {
 		return false
 	}

@@ -410,6 +410,15 @@ func TestReportsAreConsistent(t *testing.T) {
 		if x := s.Values["requests.other.fee_unpaid.total"]; x != nil && *x != 0 {
 			t.Errorf("%s: fee_unpaid %v while section 六 says no fee notices (R9)", s.ID, *x)
 		}
+		regs := 0.0
+		for k, v := range s.Values {
+			if strings.HasPrefix(k, "active.regulations.") && v != nil {
+				regs += *v
+			}
+		}
+		if (regs > 0) != (s.Agency == "海东市人民政府") { // only a 设区的市 government issues 规章 here (R8)
+			t.Errorf("%s: 规章 row sums to %v", s.ID, regs)
+		}
 		if len(s.Values) != len(s.Keys()) {
 			t.Errorf("%s: %d values for %d template cells", s.ID, len(s.Values), len(s.Keys()))
 		}

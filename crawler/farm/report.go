@@ -132,6 +132,9 @@ type valueSpec struct {
 	// r2 breaks R2 on requests.unable.not_held the way seed 001 does: the
 	// row total is 12 short, so R3 fails on the total column too.
 	r2 bool
+	// rules: the agency may issue 规章 (a provincial or 设区的市 government);
+	// for anyone else the 规章 row is 0, or R8 would flag it.
+	rules bool
 }
 
 // generate makes values that satisfy R1–R4 (unless spec.r2) and the soft
@@ -162,6 +165,13 @@ func generate(tmpl string, spec valueSpec) map[string]*float64 {
 			issued := *v["active."+r+".issued"]
 			set("active."+r+".repealed", float64(rng.IntN(int(issued)+1)))
 			set("active."+r+".in_force", issued+float64(rng.IntN(80)))
+		}
+	}
+	if !spec.rules {
+		for _, rc := range activeCells(tmpl) {
+			if rc[0] == "regulations" {
+				set("active.regulations."+rc[1], 0)
+			}
 		}
 	}
 
@@ -268,33 +278,45 @@ type reportSpec struct {
 // (GB/T 2260); the numbers are generated and satisfy R1–R4 except where
 // Violates says otherwise.
 func catalogue() []*reportSpec {
-	mk := func(id, agency string, year int, region, tmpl, published, index string, spec valueSpec) Report {
-		return Report{ID: id, Agency: agency, Year: year, Region: region, Template: tmpl, Published: published, IndexNo: index,
-			Values: generate(tmpl, spec)}
+	rep := func(id, agency string, year int, region, tmpl, published, index string) Report {
+		return Report{ID: id, Agency: agency, Year: year, Region: region, Template: tmpl, Published: published, IndexNo: index}
 	}
 	rs := []*reportSpec{
-		{Report: mk("r01", "杭州市西湖区人民政府", 2022, "330106", "2021", "2023-01-20", "002489709/2023-00012", valueSpec{seed: 1, busy: 20}),
+		{Report: rep("r01", "杭州市西湖区人民政府", 2022, "330106", "2021", "2023-01-20", "002489709/2023-00012"),
 			site: SiteHanweb, page: 0, charset: "utf-8", docx: true, spec: valueSpec{seed: 1, busy: 20}},
-		{Report: mk("r02", "杭州市西湖区市场监督管理局", 2020, "330106", "2019", "2021-01-29", "002489717/2021-00034", valueSpec{seed: 2, busy: 3}),
+		{Report: rep("r02", "杭州市西湖区市场监督管理局", 2020, "330106", "2019", "2021-01-29", "002489717/2021-00034"),
 			site: SiteHanweb, page: 1, charset: "utf-8", spec: valueSpec{seed: 2, busy: 3}},
-		{Report: mk("r03", "舒兰市人民政府", 2021, "220283", "2021", "2022-01-25", "", valueSpec{seed: 3, busy: 8}),
+		{Report: rep("r03", "舒兰市人民政府", 2021, "220283", "2021", "2022-01-25", ""),
 			site: SiteTRS, page: 0, charset: "gbk", docx: true, spec: valueSpec{seed: 3, busy: 8}},
-		{Report: mk("r04", "舒兰市教育局", 2019, "220283", "2019", "2020-01-20", "", valueSpec{seed: 4, busy: 2}),
+		{Report: rep("r04", "舒兰市教育局", 2019, "220283", "2019", "2020-01-20", ""),
 			site: SiteTRS, page: 2, charset: "gbk", metaOnly: true, spec: valueSpec{seed: 4, busy: 2}},
-		{Report: mk("r05", "杨陵区人民政府", 2023, "610403", "2021", "2024-03-20", "", valueSpec{seed: 5, busy: 6, blankZeros: true}),
+		{Report: rep("r05", "杨陵区人民政府", 2023, "610403", "2021", "2024-03-20", ""),
 			site: SiteGeneric, page: 0, charset: "utf-8", docx: true, spec: valueSpec{seed: 5, busy: 6, blankZeros: true}},
-		{Report: mk("r06", "海东市人民政府", 2023, "630200", "2021", "2024-03-10", "", valueSpec{seed: 6, busy: 10, r2: true}),
-			site: SiteGeneric, page: 2, charset: "utf-8", spec: valueSpec{seed: 6, busy: 10, r2: true}},
-		{Report: mk("r07", "卫辉市政务和大数据管理局", 2022, "410781", "2021", "2023-01-16", "", valueSpec{seed: 7, busy: 2}),
+		{Report: rep("r06", "海东市人民政府", 2023, "630200", "2021", "2024-03-10", ""),
+			site: SiteGeneric, page: 2, charset: "utf-8", spec: valueSpec{seed: 6, busy: 10, r2: true, rules: true}},
+		{Report: rep("r07", "卫辉市政务和大数据管理局", 2022, "410781", "2021", "2023-01-16", ""),
 			site: SiteFaults, charset: "utf-8", path: "/flaky/2022nb.html", spec: valueSpec{seed: 7, busy: 2}},
-		{Report: mk("r08", "金华市金东区行政服务中心", 2021, "330703", "2021", "2022-01-11", "12330703766405351H/2022-00011", valueSpec{seed: 8, busy: 2}),
+		{Report: rep("r08", "金华市金东区行政服务中心", 2021, "330703", "2021", "2022-01-11", "12330703766405351H/2022-00011"),
 			site: SiteFaults, charset: "gbk", lying: true, path: "/charset/2021nb.html", spec: valueSpec{seed: 8, busy: 2}},
-		{Report: mk("r09", "上海市人民政府办公厅", 2019, "310000", "2019", "2020-03-31", "", valueSpec{seed: 9, busy: 30, blankZeros: true}),
+		{Report: rep("r09", "上海市人民政府办公厅", 2019, "310000", "2019", "2020-03-31", ""),
 			site: SiteFaults, charset: "utf-8", path: "/ratelimited/2019nb.html", spec: valueSpec{seed: 9, busy: 30, blankZeros: true}},
+	}
+	for _, r := range rs {
+		r.Values = generate(r.Template, r.spec)
 	}
 	rs[5].Violates = []string{"R2", "R3"}
 	rs[6].VariantLabels = true
 	return rs
+}
+
+// Reports returns the farm's reports as first served (version 0), for
+// rendering them into other formats (see internal/assetgen).
+func Reports() []Report {
+	var out []Report
+	for _, s := range catalogue() {
+		out = append(out, s.Report)
+	}
+	return out
 }
 
 // changed returns the report's values for version n (n ≥ 1 after Change):
