@@ -325,7 +325,7 @@ func (w *Writer) writeExchange(ctx context.Context, x *Exchange, p *prepared) (R
 	if len(x.Metadata) > 0 {
 		var block bytes.Buffer
 		for _, f := range x.Metadata {
-			fmt.Fprintf(&block, "%s: %s\r\n", oneLine(f.Name), oneLine(f.Value))
+			fmt.Fprintf(&block, "%s: %s\r\n", f.Name, oneLine(f.Value))
 		}
 		mh := Header{{"WARC-Type", TypeMetadata}, {"WARC-Record-ID", metaID}, {"WARC-Date", p.date},
 			{"WARC-Target-URI", p.uri}, {"WARC-Warcinfo-ID", w.infoID}, {"WARC-Concurrent-To", respID},
@@ -530,6 +530,11 @@ func (w *Writer) prepare(x *Exchange) (*prepared, error) {
 	}
 	if len(x.Request) > 0 && !bytes.Contains(x.Request, []byte("\n\n")) && !bytes.Contains(x.Request, []byte("\n\r\n")) {
 		return nil, fmt.Errorf("warc: exchange for %s: Request has no end of headers", uri)
+	}
+	for _, f := range x.Metadata {
+		if f.Name == "" || strings.ContainsFunc(f.Name, func(r rune) bool { return r == ':' || isSpaceOrControl(r) }) {
+			return nil, fmt.Errorf("warc: exchange for %s: Metadata field name %q is not a token", uri, f.Name)
+		}
 	}
 	when := x.Date
 	if when.IsZero() {

@@ -282,6 +282,7 @@ func TestWriterRejectsBadExchanges(t *testing.T) {
 		"Truncated":                mod(func(x *Exchange) { x.Truncated = "because" }),
 		"empty line":               mod(func(x *Exchange) { x.ResponseHeader = []byte("HTTP/1.1 200 OK\r\n") }),
 		"BodyLength says":          mod(func(x *Exchange) { x.BodyLength = 1000 }),
+		"Metadata field name":      mod(func(x *Exchange) { x.Metadata = Header{{"a: b", "c"}} }),
 		"Body is nil":              mod(func(x *Exchange) { x.Body = nil }),
 		"longer than":              mod(func(x *Exchange) { x.BodyLength-- }),
 		"longer than BodyLength 0": mod(func(x *Exchange) { x.BodyLength = 0 }),
