@@ -103,6 +103,7 @@ type builder struct {
 	arena                []byte // the text of all segments, back to back
 	segLine              int
 	segLink              int
+	segRunes             int
 	space, brk, lastWide bool
 	line                 int // line of the current token
 	tokNewlines          int // newlines seen so far inside the current text token
@@ -476,13 +477,19 @@ func (b *builder) appendText(s []byte, line int) {
 				i++
 				continue
 			}
-			b.emitSpace(false, line)
-			b.seg = append(b.seg, c)
-			b.lastWide = false
-			if inLink {
-				b.segLink++
+			// A run of visible ASCII goes in at once.
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf {
+				j++
 			}
-			i++
+			b.emitSpace(false, line)
+			b.seg = append(b.seg, s[i:j]...)
+			b.lastWide = false
+			b.segRunes += j - i
+			if inLink {
+				b.segLink += j - i
+			}
+			i = j
 			continue
 		}
 		r, n := utf8.DecodeRune(s[i:])
@@ -501,6 +508,7 @@ func (b *builder) appendText(s []byte, line int) {
 		b.emitSpace(wide, line)
 		b.seg = append(b.seg, s[i:i+n]...)
 		b.lastWide = wide
+		b.segRunes++
 		if inLink {
 			b.segLink++
 		}
@@ -517,6 +525,7 @@ func (b *builder) emitSpace(wide bool, line int) {
 	if b.space {
 		if !(b.brk && wide && b.lastWide) {
 			b.seg = append(b.seg, ' ')
+			b.segRunes++
 		}
 		b.space, b.brk = false, false
 	}
@@ -543,12 +552,12 @@ func (b *builder) flush() {
 		line:  int32(b.segLine),
 		table: -1,
 		owner: owner,
-		runes: int32(utf8.RuneCount(b.seg)),
+		runes: int32(b.segRunes),
 		link:  int32(b.segLink),
 		flags: b.flags(),
 	})
 	b.seg = b.seg[:0]
-	b.segLink = 0
+	b.segLink, b.segRunes = 0, 0
 }
 
 // isWide reports whether r is an East Asian wide or fullwidth character.

@@ -161,3 +161,26 @@ func TestHostileMarkup(t *testing.T) {
 		})
 	}
 }
+
+// TestItemRuneCounts checks the rune counts kept while collecting text,
+// which body scoring relies on, against a plain count.
+func TestItemRuneCounts(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "html", "*.html"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		text, _, _ := Decode(data, "")
+		b := newBuilder(len(text))
+		if err := b.tokenize(context.Background(), text); err != nil {
+			t.Fatal(err)
+		}
+		b.document()
+		for _, it := range b.items {
+			if it.table < 0 && int(it.runes) != utf8.RuneCountInString(it.text) {
+				t.Errorf("%s: %q counted %d runes", f, it.text, it.runes)
+			}
+			if it.link > it.runes {
+				t.Errorf("%s: %q has %d link runes of %d", f, it.text, it.link, it.runes)
+			}
+		}
+	}
+}
