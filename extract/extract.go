@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/nianbao/nianbao/extract/doc"
+	"github.com/nianbao/nianbao/extract/pdfdoc"
 	"github.com/nianbao/nianbao/extract/textdoc"
 )
 
@@ -86,8 +87,11 @@ var ErrNoReader = errors.New("no reader for format")
 
 // Parse sniffs the format of data, reads it and maps it. It returns an error
 // only when the input cannot be read at all (no reader for its format, or the
-// reader failed); everything else, including a document that is not a
-// report, is a Report with a Status.
+// reader failed without a document); everything else, including a document
+// that is not a report, is a Report with a Status. A reader error that comes
+// with a document is kept in the warnings: pdfdoc.ErrNoTextLayer gives
+// StatusNoTextLayer and no cells, any other (a truncated file) a report of
+// what was read, at best partial.
 func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report, error) {
 	f := doc.Sniff(data, src.ContentType)
 	r, ok := e.readers[f]
@@ -95,32 +99,57 @@ func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report
 		return nil, fmt.Errorf("extract %s: %w %s", src.Name, ErrNoReader, f)
 	}
 	d, err := r.Read(ctx, data, src.ContentType)
-	if err != nil {
-		return nil, fmt.Errorf("extract %s: read %s: %w", src.Name, f, err)
-	}
 	if d == nil {
-		return nil, fmt.Errorf("extract %s: read %s: reader returned no document", src.Name, f)
+		if err == nil {
+			err = errors.New("reader returned no document")
+		}
+		return nil, fmt.Errorf("extract %s: read %s: %w", src.Name, f, err)
 	}
 	if d.Format == "" {
 		d.Format = f
 	}
 	sum := sha256.Sum256(data)
-	return e.FromDocument(ctx, src, d, hex.EncodeToString(sum[:])), nil
+	sha := hex.EncodeToString(sum[:])
+	switch {
+	case err == nil:
+		return e.FromDocument(ctx, src, d, sha), nil
+	case errors.Is(err, pdfdoc.ErrNoTextLayer):
+		// The text cannot be trusted, so nothing is read from it: no
+		// cell is better than a wrong one.
+		rep := e.newReport(src, d, sha)
+		rep.Status = StatusNoTextLayer
+		rep.Warnings = append(rep.Warnings, err.Error())
+		return rep, nil
+	default:
+		// A reader that returns a document with its error (a truncated
+		// file) read part of the input: map that part and say so.
+		rep := e.FromDocument(ctx, src, d, sha)
+		rep.Warnings = append(rep.Warnings, "read incompletely: "+err.Error())
+		if rep.Status == StatusOK {
+			rep.Status = StatusPartial
+		}
+		return rep, nil
+	}
 }
 
 // FromDocument maps an already-read document. sha256hex is the hash of the
 // original bytes, carried into the report.
 func (e *Extractor) FromDocument(ctx context.Context, src Source, d *doc.Document, sha256hex string) *Report {
+	rep := e.newReport(src, d, sha256hex)
+	m := newMapper(e.log, src, d, rep)
+	m.run(ctx)
+	return rep
+}
+
+func (e *Extractor) newReport(src Source, d *doc.Document, sha256hex string) *Report {
 	rep := &Report{
 		Source: src.Name,
 		Format: d.Format,
 		SHA256: sha256hex,
-		Cells:  []Cell{},
+		Cells:  make([]Cell, 0, 256),
 		Checks: []Check{},
 		Status: StatusNotAReport,
 	}
 	rep.Warnings = append(rep.Warnings, d.Warnings...)
-	m := newMapper(e.log, src, d, rep)
-	m.run(ctx)
 	return rep
 }

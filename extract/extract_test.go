@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/nianbao/nianbao/extract/codebook"
 	"github.com/nianbao/nianbao/extract/doc"
+	"github.com/nianbao/nianbao/extract/pdfdoc"
 )
 
 func TestOptionsValidate(t *testing.T) {
@@ -158,5 +160,28 @@ func TestLoggerReceivesPlacementNotes(t *testing.T) {
 	}
 	if logs.FilterMessage("section 三 placed").Len() != 1 {
 		t.Errorf("logs: %v", logs.All())
+	}
+}
+
+func TestReaderErrorsWithDocument(t *testing.T) {
+	partial := &doc.Document{Blocks: []doc.Block{{Text: "某局2021年政府信息公开工作年度报告"}}}
+	tests := []struct {
+		name string
+		err  error
+		want Status
+	}{
+		{"no text layer", fmt.Errorf("pdfdoc: %w", pdfdoc.ErrNoTextLayer), StatusNoTextLayer},
+		{"truncated", fmt.Errorf("pdfdoc: %w", pdfdoc.ErrTruncated), StatusNoTables},
+	}
+	for _, tt := range tests {
+		e, _ := New(Options{Readers: map[doc.Format]Reader{doc.FormatPDF: ReaderFunc(
+			func(context.Context, []byte, string) (*doc.Document, error) { return partial, tt.err })}})
+		r, err := e.Parse(context.Background(), Source{Name: "a.pdf"}, []byte("%PDF-1.4\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if r.Status != tt.want || len(r.Cells) != 0 || r.Format != doc.FormatPDF || len(r.Warnings) == 0 {
+			t.Errorf("%s: status %s, %d cells, format %q, warnings %v", tt.name, r.Status, len(r.Cells), r.Format, r.Warnings)
+		}
 	}
 }

@@ -195,8 +195,10 @@ func (m *mapper) split() {
 			for _, c := range row {
 				n := normalizeValue(c.Text)
 				v := classify(n)
-				if c.Spanned && v.kind != kindLabel {
-					// A spanned copy of a value is the same value again.
+				if c.Spanned && (v.kind != kindLabel || (len(r.cells) > 0 && r.cells[len(r.cells)-1].raw == c.Text)) {
+					// A spanned copy of a value is the same value again, and
+					// a colspan copy of a label repeats the cell before it.
+					// A rowspan copy of a group label, first in its row, is kept.
 					continue
 				}
 				if v.kind == kindLabel {
