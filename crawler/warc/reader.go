@@ -89,6 +89,7 @@ func (r *Reader) Next() (*Record, error) {
 		return nil, r.err
 	}
 	if r.rec != nil {
+		r.rec.block.skipped = true // nobody can Verify it any more: skip unhashed
 		if err := r.rec.skip(); err != nil {
 			return nil, r.fail(r.rec.errOffset(), err)
 		}
@@ -420,6 +421,9 @@ func (rec *Record) errOffset() int64 {
 // every byte read is hashed. It returns nil when there is nothing to check.
 func (rec *Record) Verify() error {
 	b := rec.block
+	if b.skipped {
+		return fmt.Errorf("warc: record %s: Verify called after the Reader moved past it", rec.ID)
+	}
 	if err := rec.skip(); err != nil {
 		return err
 	}
@@ -462,10 +466,11 @@ func (d digestSpec) format(h hash.Hash) string {
 // blockReader streams a block, hashing it for Verify and locating the
 // HTTP payload on the way.
 type blockReader struct {
-	rec  *Record
-	src  *bufio.Reader
-	left int64
-	done bool
+	rec     *Record
+	src     *bufio.Reader
+	left    int64
+	done    bool
+	skipped bool // drained by Next: no hashing needed
 
 	blockSpec, payloadSpec specOrErr
 	blockHash, payloadHash hash.Hash
@@ -511,7 +516,9 @@ func (b *blockReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.src.Read(p)
 	b.left -= int64(n)
-	b.hash(p[:n])
+	if !b.skipped {
+		b.hash(p[:n])
+	}
 	if err == io.EOF && b.left > 0 {
 		err = &FormatError{Offset: b.rec.errOffset(), Err: fmt.Errorf("%w: block ends %d bytes early", ErrTruncated, b.left)}
 	} else if err != nil && err != io.EOF {

@@ -286,3 +286,15 @@ func TestReadAtBadOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyAfterNext(t *testing.T) {
+	path, _ := writeSamples(t, t.TempDir(), samples(t))
+	r := NewReader(bytes.NewReader(fileBytes(t, path)))
+	first, _ := r.Next()
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Verify(); err == nil || !strings.Contains(err.Error(), "moved past") {
+		t.Errorf("Verify of a skipped record: %v", err)
+	}
+}
