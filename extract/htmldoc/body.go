@@ -94,8 +94,24 @@ func (b *builder) document() *doc.Document {
 		it := &b.items[i]
 		it.text = text[it.off : it.off+it.n]
 	}
+	// A cell holding several paragraphs of prose (30 runes or more) is a
+	// page column, not a datum: its table is for layout (two-column pages without a nested
+	// table or a known container).
+	for i := range b.items {
+		if it := &b.items[i]; it.owner >= 0 {
+			c := &b.cells[it.owner]
+			c.segs++
+			if it.runes >= 30 {
+				c.prose++
+			}
+			if c.prose >= 3 {
+				b.tables[c.table].hasBody = true
+			}
+		}
+	}
 	// Fold the text of data-table cells into their cells; the text of
 	// layout-table cells stays as paragraphs.
+	var multi map[int32][]string // cells of several segments, joined below
 	for i := range b.items {
 		it := &b.items[i]
 		if it.owner < 0 {
@@ -106,11 +122,17 @@ func (b *builder) document() *doc.Document {
 			continue
 		}
 		it.consumed = true
-		if c.text == "" {
+		if c.segs == 1 {
 			c.text = it.text
-		} else {
-			c.text += " " + it.text
+			continue
 		}
+		if multi == nil {
+			multi = map[int32][]string{}
+		}
+		multi[it.owner] = append(multi[it.owner], it.text)
+	}
+	for k, parts := range multi {
+		b.cells[k].text = strings.Join(parts, " ")
 	}
 	grids := make([]*doc.Table, len(b.tables))
 	for i, t := range b.tables {
@@ -139,6 +161,7 @@ func (b *builder) document() *doc.Document {
 // rangeStats summarises the items in a candidate body.
 type rangeStats struct {
 	runes, link, noise, tables, chrome int32
+	free                               int32 // items that become blocks (not cell text)
 	markers                            [7]int32 // paragraphs starting 一、… 六、
 }
 
@@ -175,6 +198,9 @@ func (b *builder) body(grids []*doc.Table) (int, int) {
 	for i := range b.items {
 		s := pre[i]
 		it := &b.items[i]
+		if !it.consumed {
+			s.free++
+		}
 		if it.table >= 0 {
 			if g := grids[it.table]; g != nil && len(g.Rows) >= 2 {
 				s.tables++
@@ -201,6 +227,7 @@ func (b *builder) body(grids []*doc.Table) (int, int) {
 		r := rangeStats{
 			runes: z.runes - a.runes, link: z.link - a.link, noise: z.noise - a.noise,
 			tables: z.tables - a.tables, chrome: z.chrome - a.chrome,
+			free: z.free - a.free,
 		}
 		for k := range r.markers {
 			r.markers[k] = z.markers[k] - a.markers[k]
@@ -224,7 +251,11 @@ func (b *builder) body(grids []*doc.Table) (int, int) {
 	}
 	cands := []cand{{0, n, score(stats(0, n))}}
 	for _, c := range b.containers {
-		cands = append(cands, cand{c.start, c.end, score(stats(c.start, c.end))})
+		s := stats(c.start, c.end)
+		if s.free == 0 {
+			continue // inside a data table cell: its text is a cell's, not a body
+		}
+		cands = append(cands, cand{c.start, c.end, score(s)})
 	}
 	top := cands[0]
 	for _, c := range cands[1:] {

@@ -43,6 +43,8 @@ type cellText struct {
 	table int32
 	line  int32
 	text  string
+	segs  int32 // text segments in the cell
+	prose int32 // segments long enough to be prose
 }
 
 func (t *tableBuilder) startRow(b *builder) {

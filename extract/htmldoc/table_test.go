@@ -39,7 +39,7 @@ func onlyTable(t *testing.T, d *doc.Document) *doc.Table {
 	t.Helper()
 	tables := d.Tables()
 	if len(tables) != 1 {
-		t.Fatalf("got %d tables, want 1; blocks %+v", len(tables), d.Blocks)
+		t.Fatalf("got %d tables, want 1; paragraphs %.300q", len(tables), d.Paragraphs())
 	}
 	return tables[0]
 }
@@ -222,5 +222,42 @@ func TestSingleCellTableIsLayout(t *testing.T) {
 	}
 	if got := strings.Join(d.Paragraphs(), "/"); got != "一、总体情况/正文" {
 		t.Errorf("paragraphs = %q", got)
+	}
+}
+
+func TestProseCellMakesLayoutTable(t *testing.T) {
+	para := strings.Repeat("我局认真贯彻落实政府信息公开条例，", 4)
+	page := `<table><tr><td class="side"><a>首页</a><a>通知公告</a></td><td>` +
+		`<p>一、总体情况</p><p>` + para + `</p><p>二、主动公开政府信息情况</p><p>` + para + `</p><p>三、其他</p><p>` + para + `</p>` +
+		`<table><tr><td>行政许可</td><td>5</td></tr><tr><td>行政处罚</td><td>0</td></tr></table>` +
+		`</td></tr></table>`
+	d := mustRead(t, page)
+	if p := d.Paragraphs(); len(p) < 6 || p[0] != "一、总体情况" {
+		t.Errorf("paragraphs = %q", p)
+	}
+	if len(d.Tables()) != 1 {
+		t.Errorf("tables = %d, want the inner one only", len(d.Tables()))
+	}
+	// Without the nested table the prose column alone marks the layout.
+	page = strings.Replace(page, `<table><tr><td>行政许可</td><td>5</td></tr><tr><td>行政处罚</td><td>0</td></tr></table>`, "", 1)
+	d = mustRead(t, page)
+	if len(d.Tables()) != 0 {
+		t.Errorf("a two-column page became a data table: %q", rows(d.Tables()[0]))
+	}
+	if p := d.Paragraphs(); len(p) != 6 || p[2] != "二、主动公开政府信息情况" {
+		t.Errorf("paragraphs = %q", p)
+	}
+}
+
+func TestCellWithManySegments(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<table><tr><td>a</td><td>")
+	for range 20000 {
+		b.WriteString("1<br>")
+	}
+	b.WriteString("</td></tr></table>")
+	tb := onlyTable(t, mustRead(t, b.String()))
+	if got := tb.Rows[0][1].Text; len(got) != 2*20000-1 || strings.Count(got, "1") != 20000 {
+		t.Errorf("cell of 20000 segments has %d bytes", len(got))
 	}
 }
