@@ -317,3 +317,11 @@ func TestSplitAtOrdinals(t *testing.T) {
 		}
 	}
 }
+
+// Section 四 with blank cells at the start of the data row (an HTML grid
+// with empty <td>s): the blanks keep their positions.
+func TestAppealsLeadingBlanks(t *testing.T) {
+	r := parseText(t, report2021(nil, nil, "\t\t1\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"))
+	wantValues(t, r, "appeals.review.upheld=", "appeals.review.corrected=", "appeals.review.other=1",
+		"appeals.review.total=1", "appeals.litigation_direct.upheld=0")
+}

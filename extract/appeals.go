@@ -48,14 +48,7 @@ func (m *mapper) mapAppeals() {
 	}
 	layout, _ := codebook.Lookup(codebook.Appeals, codebook.T2021)
 	b := layout.Blocks[0]
-	// Trim empties at both ends: the data row has no spacer cells of its own.
-	for len(seq) > 0 && seq[0].val.kind == kindEmpty {
-		seq = seq[1:]
-	}
-	for len(seq) > 0 && seq[len(seq)-1].val.kind == kindEmpty {
-		seq = seq[:len(seq)-1]
-	}
-	if len(seq) == 0 {
+	if countValues(seq) == 0 {
 		for _, row := range b.Rows {
 			for _, col := range b.Cols {
 				m.emit(codebook.Appeals, row.Key, col, nil, AlignNone, nil)
@@ -63,33 +56,42 @@ func (m *mapper) mapAppeals() {
 		}
 		return
 	}
-	// With more than 15 cells, slide a window and let R4 choose; the first
-	// window wins a tie (a stray trailing cell is the common case).
+	// With more than 15 cells, slide a window over them: first keep every
+	// value (spacer cells are empty), then let R4 choose; the earliest
+	// window wins a tie (a stray trailing cell is the common case). With 15
+	// or fewer, the cells are the data row as printed, blanks included.
 	start, align := 0, AlignFixedOrder
 	var flags []string
 	if len(seq) > appealValues {
-		flags = append(flags, FlagExtraCells)
-		bestScore := -1
-		scores := map[int]int{}
-		for s := 0; s+appealValues <= len(seq) && s <= 4; s++ {
-			sc := r4Score(seq[s : s+appealValues])
-			scores[s] = sc
-			if sc > bestScore {
-				start, bestScore = s, sc
+		type window struct{ start, dropped, score int }
+		var ws []window
+		for st := 0; st+appealValues <= len(seq) && len(ws) < 8; st++ {
+			w := window{start: st, score: r4Score(seq[st : st+appealValues])}
+			w.dropped = countValues(seq[:st]) + countValues(seq[st+appealValues:])
+			ws = append(ws, w)
+		}
+		best := ws[0]
+		for _, w := range ws[1:] {
+			if w.dropped < best.dropped || (w.dropped == best.dropped && w.score > best.score) {
+				best = w
 			}
 		}
-		for s, sc := range scores {
-			if s != start && sc < bestScore {
+		start = best.start
+		for _, w := range ws {
+			if w.dropped == best.dropped && w.score < best.score {
 				align = AlignArithmetic
 			}
 		}
-		var dropped []scell
-		for i, c := range seq {
-			if (i < start || i >= start+appealValues) && c.val.kind != kindEmpty {
-				dropped = append(dropped, c)
+		if best.dropped > 0 {
+			flags = append(flags, FlagExtraCells)
+			var dropped []scell
+			for i, c := range seq {
+				if (i < start || i >= start+appealValues) && c.val.kind != kindEmpty {
+					dropped = append(dropped, c)
+				}
 			}
+			m.noteDropped("appeals", dropped)
 		}
-		m.noteDropped("appeals", dropped)
 	} else if len(seq) < appealValues {
 		flags = append(flags, FlagMissingCells)
 	}
