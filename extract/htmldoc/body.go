@@ -161,7 +161,7 @@ func (b *builder) document() *doc.Document {
 // rangeStats summarises the items in a candidate body.
 type rangeStats struct {
 	runes, link, noise, tables, chrome int32
-	free                               int32 // items that become blocks (not cell text)
+	free                               int32    // items that become blocks (not cell text)
 	markers                            [7]int32 // paragraphs starting 一、… 六、
 }
 
