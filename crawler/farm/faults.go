@@ -190,7 +190,7 @@ func (f *Farm) outside(w http.ResponseWriter, r *http.Request) {
 	serve(w, r, newsPage("外部网站", "utf-8", `class="article-content"`), "text/html; charset=UTF-8", f.epoch)
 }
 
-// Faults describes the fault URLs: path → what it does.
+// Faults describes the fault URLs: absolute URL → what it does.
 func (f *Farm) Faults() map[string]string {
 	out := map[string]string{}
 	if _, ok := f.named[SiteFaults]; !ok {
