@@ -171,18 +171,17 @@ type Ref struct {
 // concurrent use: digests are computed in the caller's goroutine, records
 // are written one exchange at a time.
 type Writer struct {
-	opts     WriterOptions
-	hostTag  string
-	mu       sync.Mutex
-	closed   bool
-	seq      int
-	f        *os.File
-	name     string // final base name of f
-	bw       *bufio.Writer
-	pos      int64 // bytes written to f, buffered included
-	gz       *gzip.Writer
-	infoID   string // record ID of f's warcinfo
-	infoTime time.Time
+	opts    WriterOptions
+	hostTag string
+	mu      sync.Mutex
+	closed  bool
+	seq     int
+	f       *os.File
+	name    string // final base name of f
+	bw      *bufio.Writer
+	pos     int64 // bytes written to f, buffered included
+	gz      *gzip.Writer
+	infoID  string // record ID of f's warcinfo
 }
 
 // NewWriter checks opts and returns a Writer. The first file is created on
@@ -401,7 +400,7 @@ func (w *Writer) openFile() error {
 	} else {
 		w.bw.Reset(w.f)
 	}
-	w.infoID, w.infoTime = newRecordID(), now
+	w.infoID = newRecordID()
 	var block bytes.Buffer
 	for _, f := range [][2]string{
 		{"software", w.opts.Software},
