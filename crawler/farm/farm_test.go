@@ -536,6 +536,40 @@ func TestStartStopsWithContext(t *testing.T) {
 	t.Fatal("farm still answers after its context ended")
 }
 
+func TestBenchHost(t *testing.T) {
+	f := startFarm(t, Options{NoFaults: true, BenchHosts: 1, BenchPages: 45})
+	p := configs.Portal{Name: "bench", CMS: configs.CMSGeneric}
+	var reports []string
+	queue := []string{f.StartURL("bench001")}
+	for seen := map[string]bool{}; len(queue) > 0; queue = queue[1:] {
+		if seen[queue[0]] {
+			continue
+		}
+		seen[queue[0]] = true
+		resp, b := fetch(t, "GET", queue[0], nil, nil)
+		u, _ := url.Parse(queue[0])
+		links, _ := discover.Find(p, u, discover.KindList, b, resp.Header.Get("Content-Type"))
+		for _, l := range links {
+			switch {
+			case l.Kind == discover.KindList:
+				queue = append(queue, l.URL)
+			case strings.Contains(l.URL, "/private/"):
+			default:
+				reports = append(reports, l.URL)
+			}
+		}
+	}
+	if len(reports) != 45 {
+		t.Errorf("%d report links over the bench listing, want 45", len(reports))
+	}
+	if resp, _ := fetch(t, "GET", f.URL("bench001", "/p/45.html"), nil, nil); resp.StatusCode != 200 {
+		t.Errorf("page 45: %d", resp.StatusCode)
+	}
+	if resp, _ := fetch(t, "GET", f.URL("bench001", "/p/46.html"), nil, nil); resp.StatusCode != 404 {
+		t.Errorf("page 46: %d, want 404", resp.StatusCode)
+	}
+}
+
 func TestInstrumentation(t *testing.T) {
 	f := startFarm(t, Options{NoFaults: true, BenchHosts: 1, BenchDelay: 50 * time.Millisecond})
 	var wg sync.WaitGroup

@@ -428,6 +428,9 @@ func (f *Farm) bench(w http.ResponseWriter, r *http.Request) {
 		for i := (page-1)*benchPerList + 1; i <= min(page*benchPerList, f.opts.BenchPages); i++ {
 			fmt.Fprintf(&b, "<li><a href=\"/p/%d.html\">基准测试第%d号单位2022年政府信息公开工作年度报告</a></li>\n", i, i)
 		}
+		if page == 1 {
+			b.WriteString("<li><a href=\"/private/draft.html\">基准测试单位2022年政府信息公开工作年度报告（内部稿）</a></li>\n")
+		}
 		b.WriteString("</ul><div class=\"pager\">")
 		if page < pages {
 			fmt.Fprintf(&b, "<a href=\"?page=%d\">下一页</a>", page+1)
