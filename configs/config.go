@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/cascadia"
 	"gopkg.in/yaml.v3"
 )
 
@@ -490,6 +491,16 @@ func (f *File) Validate() error {
 		for j, pat := range p.AttachmentPatterns {
 			if _, err := regexp.Compile(pat); err != nil {
 				bad(p.line, field(fmt.Sprintf("attachment_patterns[%d]", j)), "%v", err)
+			}
+		}
+		// goquery matches nothing with a selector it cannot compile: say so
+		// here rather than find no reports tonight.
+		for _, s := range [][2]string{{"list_item", p.Selectors.ListItem}, {"next_page", p.Selectors.NextPage}, {"body", p.Selectors.Body}} {
+			if s[1] == "" {
+				continue
+			}
+			if _, err := cascadia.Compile(s[1]); err != nil {
+				bad(p.line, field("selectors."+s[0]), "%q is not a CSS selector: %v", s[1], err)
 			}
 		}
 		if p.RegionCode != "" && !regexp.MustCompile(`^\d{6}$`).MatchString(p.RegionCode) {

@@ -87,6 +87,7 @@ func TestInvalid(t *testing.T) {
 		{"missing name", head + "portals:\n  - cms: trs\n    start_urls: [\"http://a.gov.cn/\"]\n", []string{"bad.yaml:3: portals[0].name: required"}},
 		{"unknown cms", head + portal + "    cms: dede\n", []string{`bad.yaml:3: portals[0].cms: "dede" is not one of hanweb, trs, generic, custom`}},
 		{"custom without list_item", head + portal + "    cms: custom\n", []string{"bad.yaml:3: portals[0].selectors.list_item: required when cms is custom"}},
+		{"bad selector", head + portal + "    cms: custom\n    selectors:\n      list_item: \"ul li a\"\n      next_page: \"a[href=\"\n", []string{`bad.yaml:3: portals[0].selectors.next_page: "a[href=" is not a CSS selector`}},
 		{"no start urls", head + "portals:\n  - name: a\n", []string{"bad.yaml:3: portals[0].start_urls: at least one URL is required"}},
 		{"relative start url", head + "portals:\n  - name: a\n    start_urls: [\"/col/col1/index.html\"]\n", []string{`bad.yaml:3: portals[0].start_urls[0]: "/col/col1/index.html" is not an absolute http(s) URL`}},
 		{"ftp start url", head + "portals:\n  - name: a\n    start_urls: [\"ftp://a.gov.cn/\"]\n", []string{`portals[0].start_urls[0]: "ftp://a.gov.cn/" is not an absolute http(s) URL`}},
