@@ -252,6 +252,12 @@ func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) 
 				t.tfootFrom = len(t.rows)
 			}
 		}
+	case atom.Caption:
+		b.flush()
+		if t := b.table(); t != nil {
+			b.closeCell()
+			t.inCaption = true
+		}
 	case atom.Br, atom.Hr:
 		b.flush()
 	default:
@@ -302,6 +308,11 @@ func (b *builder) endTag(a atom.Atom) {
 			if a == atom.Tfoot && t.tfootFrom >= 0 && t.tfootTo < 0 {
 				t.tfootTo = len(t.rows)
 			}
+		}
+	case atom.Caption:
+		b.flush()
+		if t := b.table(); t != nil {
+			t.inCaption = false
 		}
 	case atom.Br:
 		b.flush() // browsers read </br> as <br>
@@ -558,6 +569,29 @@ func (b *builder) flush() {
 	})
 	b.seg = b.seg[:0]
 	b.segLink, b.segRunes = 0, 0
+	if t := b.table(); t != nil && t.inCaption && len(t.rows) == 0 {
+		b.captionFirst(t)
+	}
+}
+
+// captionFirst moves the segment just added, a caption read before any
+// row, in front of its table's placeholder: a caption is drawn above the
+// table and should be read before it.
+func (b *builder) captionFirst(t *tableBuilder) {
+	last := len(b.items) - 1
+	if last <= t.item {
+		return
+	}
+	caption := b.items[last]
+	copy(b.items[t.item+1:], b.items[t.item:last])
+	b.items[t.item] = caption
+	t.item++
+	// Open elements inside the table now start one item later.
+	for i := range b.stack {
+		if b.stack[i].start > t.item-1 {
+			b.stack[i].start++
+		}
+	}
 }
 
 // isWide reports whether r is an East Asian wide or fullwidth character.

@@ -21,6 +21,7 @@ type tableBuilder struct {
 	cur   int32 // cell being read, index into builder.cells; -1 outside cells
 	cells int
 
+	inCaption bool
 	hasNested bool // holds another table: a layout table
 	hasBody   bool // holds a known article container: a layout table
 

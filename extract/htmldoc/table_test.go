@@ -261,3 +261,19 @@ func TestCellWithManySegments(t *testing.T) {
 		t.Errorf("cell of 20000 segments has %d bytes", len(got))
 	}
 }
+
+func TestCaptionBeforeTable(t *testing.T) {
+	d := mustRead(t, `<p>前文</p><table><caption>表一 <b>主动公开</b>情况</caption><tr><td>行政许可</td><td>5</td></tr><tr><td>行政处罚</td><td>0</td></tr></table><p>后文</p>`)
+	var seq []string
+	for _, b := range d.Blocks {
+		if b.Table != nil {
+			seq = append(seq, "[table "+strings.Join(rows(b.Table), "/")+"]")
+		} else {
+			seq = append(seq, b.Text)
+		}
+	}
+	want := "前文\n表一 主动公开情况\n[table 行政许可|5/行政处罚|0]\n后文"
+	if got := strings.Join(seq, "\n"); got != want {
+		t.Errorf("blocks:\n%s\nwant:\n%s", got, want)
+	}
+}
