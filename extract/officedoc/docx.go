@@ -66,7 +66,7 @@ func (r *Reader) ReadDOCX(data []byte) (*doc.Document, error) {
 		return nil, err
 	}
 	d := &doc.Document{Format: doc.FormatDOCX}
-	p := &docxParser{dec: xml.NewDecoder(bytes.NewReader(body)), maxDepth: o.MaxDepth}
+	p := &docxParser{dec: newScanner(body), maxDepth: o.MaxDepth}
 	if d.Blocks, err = p.document(); err != nil {
 		return nil, fmt.Errorf("docx: %s: %w", main, err)
 	}
@@ -88,7 +88,9 @@ func readPart(f *zip.File, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("docx: open %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	buf := bytes.NewBuffer(make([]byte, 0, min(int64(f.UncompressedSize64), limit)+512))
+	_, err = buf.ReadFrom(io.LimitReader(rc, limit+1))
+	b := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("docx: inflate %s: %w", f.Name, err)
 	}
@@ -138,7 +140,7 @@ func coreTitle(core []byte) string {
 // are entered transparently, so content wrapped in them is still read;
 // elements whose text is not document content are skipped.
 type docxParser struct {
-	dec      *xml.Decoder
+	dec      *scanner
 	depth    int
 	maxDepth int
 	warnings []string
@@ -146,20 +148,20 @@ type docxParser struct {
 
 var errDepth = errors.New("xml nesting too deep")
 
-func (p *docxParser) token() (xml.Token, error) {
-	t, err := p.dec.Token()
+func (p *docxParser) token() (token, error) {
+	t, err := p.dec.next()
 	if err != nil {
-		if err == io.EOF {
-			return nil, io.ErrUnexpectedEOF
+		if err == errEOF {
+			return t, io.ErrUnexpectedEOF
 		}
-		return nil, err
+		return t, err
 	}
-	switch t.(type) {
-	case xml.StartElement:
+	switch t.kind {
+	case tokStart:
 		if p.depth++; p.depth > p.maxDepth {
-			return nil, fmt.Errorf("%w (limit %d): %w", errDepth, p.maxDepth, ErrLimit)
+			return t, fmt.Errorf("%w (limit %d): %w", errDepth, p.maxDepth, ErrLimit)
 		}
-	case xml.EndElement:
+	case tokEnd:
 		p.depth--
 	}
 	return t, nil
@@ -167,18 +169,10 @@ func (p *docxParser) token() (xml.Token, error) {
 
 // skip consumes the rest of the element whose start was just read.
 func (p *docxParser) skip() error {
-	for level := 1; level > 0; {
-		t, err := p.token()
-		if err != nil {
-			return err
-		}
-		switch t.(type) {
-		case xml.StartElement:
-			level++
-		case xml.EndElement:
-			level--
-		}
+	if err := p.dec.skipElement(); err != nil {
+		return err
 	}
+	p.depth--
 	return nil
 }
 
@@ -212,18 +206,18 @@ func (p *docxParser) children(fn func(xml.StartElement) (bool, error)) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.EndElement:
+		switch t.kind {
+		case tokEnd:
 			return nil
-		case xml.StartElement:
-			ok, err := fn(t)
+		case tokStart:
+			ok, err := fn(t.start)
 			if err != nil {
 				return err
 			}
 			if ok {
 				continue
 			}
-			if skipped(t.Name) {
+			if skipped(t.start.Name) {
 				err = p.skip()
 			} else {
 				err = p.children(fn)
@@ -241,8 +235,8 @@ func (p *docxParser) document() ([]doc.Block, error) {
 		if err != nil {
 			return nil, err
 		}
-		if se, ok := t.(xml.StartElement); ok {
-			if se.Name.Local != "document" {
+		if t.kind == tokStart {
+			if se := t.start; se.Name.Local != "document" {
 				return nil, fmt.Errorf("root element is %s, not w:document", se.Name.Local)
 			}
 			return p.blocks()
@@ -329,14 +323,14 @@ func (p *docxParser) text(sb *strings.Builder) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			sb.Write(t)
-		case xml.StartElement:
+		switch t.kind {
+		case tokText:
+			sb.Write(t.text)
+		case tokStart:
 			if err := p.skip(); err != nil {
 				return err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			return nil
 		}
 	}

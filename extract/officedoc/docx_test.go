@@ -360,20 +360,9 @@ func FuzzDOCX(f *testing.F) {
 	f.Add(`<w:tbl><w:tr>` + tc(`<w:vMerge/>`, "a") + tc(`<w:gridSpan w:val="3"/>`, "b") + `</w:tr><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr>` + tc(`<w:vMerge/><w:gridSpan w:val="2"/>`, "") + `</w:tr></w:tbl>`)
 	f.Add(`<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>n</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>`)
 	f.Add(`<w:p><w:r><w:t>a</w:t><w:txbxContent><w:p><w:tbl/></w:p></w:txbxContent></w:r></w:p>`)
-	if b, err := os.ReadFile("testdata/report2019.docx"); err == nil {
-		if zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
-			for _, zf := range zr.File {
-				if zf.Name == "word/document.xml" {
-					rc, _ := zf.Open()
-					raw, _ := io.ReadAll(rc)
-					rc.Close()
-					s := string(raw)
-					if i, j := strings.Index(s, "<w:body>"), strings.LastIndex(s, "</w:body>"); i >= 0 && j > i {
-						f.Add(s[i+len("<w:body>") : j])
-					}
-				}
-			}
-		}
+	s := string(documentXML(f, "report2019.docx"))
+	if i, j := strings.Index(s, "<w:body>"), strings.LastIndex(s, "</w:body>"); i >= 0 && j > i {
+		f.Add(s[i+len("<w:body>") : j])
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		d, err := (&Reader{Options{MaxDepth: 64}}).ReadDOCX(docxWith(t, body))
@@ -406,4 +395,30 @@ func BenchmarkReadDOCX(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+}
+
+// documentXML returns word/document.xml of a fixture.
+func documentXML(t testing.TB, name string) []byte {
+	t.Helper()
+	b := readFixture(t, name)
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range zr.File {
+		if zf.Name == "word/document.xml" {
+			rc, err := zf.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			raw, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return raw
+		}
+	}
+	t.Fatalf("%s has no word/document.xml", name)
+	return nil
 }
