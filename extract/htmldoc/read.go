@@ -113,15 +113,20 @@ type builder struct {
 	skipTag              atom.Atom
 	spanCopies           int
 	deepWarned           bool
+	lastClass            string // cache for classNames
+	lastClassFlags       uint8
+	lastClassKnown       bool
 	warnings             []string
 }
 
 func newBuilder(size int) *builder {
 	// Table-heavy report pages run at about one segment per 20 bytes of
-	// markup; sizing up front saves the copies of repeated growth.
+	// markup, chrome-heavy ones at a quarter of that; sizing for the middle
+	// saves most of the copies of repeated growth without zeroing much
+	// memory that is never used.
 	return &builder{
-		items: make([]item, 0, 64+size/20),
-		cells: make([]cellText, 0, 64+size/24),
+		items: make([]item, 0, 64+size/40),
+		cells: make([]cellText, 0, 64+size/48),
 		seg:   make([]byte, 0, 256),
 		arena: make([]byte, 0, 64+size/3),
 		line:  1,
@@ -403,16 +408,18 @@ func (b *builder) push(a atom.Atom, id, class []byte) {
 	case atom.Nav, atom.Header, atom.Footer:
 		flags |= fChrome
 	}
-	if len(class) > 0 || len(id) > 0 {
-		if namesTitle(id) || namesTitle(class) {
+	cf, known := b.classNames(class)
+	flags |= cf
+	if len(id) > 0 {
+		if namesTitle(id) {
 			flags |= fTitle
 		}
-		if namesChrome(id) || namesChrome(class) {
+		if namesChrome(id) {
 			flags |= fChrome
 		}
+		known = known || knownContainer(id, nil)
 	}
 	e := elem{tag: a, start: len(b.items), flags: flags}
-	known := knownContainer(id, class)
 	// Inline wrappers (span, font) are candidates only when a CMS names
 	// them as the body.
 	if candidate(a) || (known && (a == atom.Span || a == atom.Font)) {
@@ -425,6 +432,28 @@ func (b *builder) push(a atom.Atom, id, class []byte) {
 		}
 	}
 	b.stack = append(b.stack, e)
+}
+
+// classNames returns the flags a class attribute implies and whether it
+// names a known body container. Pages repeat a few classes thousands of
+// times (Word's MsoNormal), so the last answer is kept.
+func (b *builder) classNames(class []byte) (uint8, bool) {
+	if len(class) == 0 {
+		return 0, false
+	}
+	if string(class) == b.lastClass {
+		return b.lastClassFlags, b.lastClassKnown
+	}
+	var flags uint8
+	if namesTitle(class) {
+		flags |= fTitle
+	}
+	if namesChrome(class) {
+		flags |= fChrome
+	}
+	known := knownContainer(nil, class)
+	b.lastClass, b.lastClassFlags, b.lastClassKnown = string(class), flags, known
+	return flags, known
 }
 
 // popTo closes the innermost open a and everything opened after it. An end
