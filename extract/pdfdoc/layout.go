@@ -134,7 +134,9 @@ func fragments(p page, offset float64) []frag {
 			ra, _ := lastRune(last.text)
 			rb := []rune(w.text)[0]
 			limit := 0.4 * h
-			if isCJK(ra) && isCJK(rb) {
+			if isCJK(ra) && unicode.IsDigit(rb) && ordinalRE.MatchString(w.text) {
+				limit = 0 // （四） | 1.本机关…: the next cell's item number
+			} else if isCJK(ra) && isCJK(rb) {
 				limit = 0.12 * h
 				if (spaced > 0 || runeCount(last.text) == 1) && runeCount(w.text) == 1 && gap < 1.2*h {
 					limit = 1.2 * h // letter spacing
@@ -159,6 +161,9 @@ func fragments(p page, offset float64) []frag {
 }
 
 func runeCount(s string) int { return len([]rune(s)) }
+
+// ordinalRE matches a word opening with an item number (1. 2、 3．).
+var ordinalRE = regexp.MustCompile(`^\d{1,2}[.．、]`)
 
 // joinText joins two pieces of one line or one cell. CJK text takes no
 // space: a gap next to a Han character is a font switch or letter
@@ -263,11 +268,11 @@ func (l line) h() float64 {
 }
 
 func (l line) text() string {
-	var parts []string
+	s := ""
 	for _, f := range l.frags {
-		parts = append(parts, f.text)
+		s = joinText(s, f.text, true)
 	}
-	return strings.Join(parts, " ")
+	return s
 }
 
 func lines(fs []frag) []line {
@@ -385,11 +390,13 @@ func findRegions(ls []line, m metrics) []region {
 		for to > i+1 && len(ls[to-1].frags) < 2 && !stackedUnder(ls, to-1) {
 			to--
 		}
-		if tabular >= 2 {
-			r := region{from: from, to: to}
-			if n := len(out); n > 0 && continuesOnNextPage(ls, out[n-1], r) {
-				r.joined = true
-			}
+		// One tabular line is a table only when it continues the table
+		// that ended the previous page (its last row, pushed over).
+		r := region{from: from, to: to}
+		if n := len(out); n > 0 && continuesOnNextPage(ls, out[n-1], r) {
+			r.joined = true
+		}
+		if tabular >= 2 || r.joined {
 			out = append(out, r)
 		}
 		i = to

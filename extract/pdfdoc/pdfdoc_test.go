@@ -469,3 +469,40 @@ func BenchmarkLayout(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 }
+
+// The farm's r03 report (values read off `pdftotext -layout` of the same
+// PDF): section 二 ends with a single row pushed onto the next page, a
+// wrapped label loses its last character to the next page, and a group
+// label sits on the same baseline as an item number.
+func TestLayoutPageBreaks(t *testing.T) {
+	d, err := fromTSV(fixture(t, "farm-r03.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var active, requests *doc.Table
+	for _, tb := range d.Tables() {
+		switch {
+		case tableHas(tb, "信息内容"):
+			active = tb
+		case tableHas(tb, "（七）总计"):
+			requests = tb
+		}
+	}
+	if active == nil || requests == nil {
+		t.Fatalf("tables not found among %d", len(d.Tables()))
+	}
+	checkLabelHasValue(t, active, "行政事业性收费", "384.1488")
+	checkRows(t, requests, []dataRow{
+		{"1.本机关不掌握相关政府信息", v("9,0,0,0,0,1,10")},
+		{"3.补正后申请内容仍不明确", v("5,1,3,3,4,1,17")},
+		{"1.信访举报投诉类申请", v("24,0,0,0,5,0,29")},
+	})
+	if !tableHas(requests, "（四）无法提供") {
+		t.Error("group label merged with the item number on its baseline")
+	}
+	for _, p := range d.Paragraphs() {
+		if strings.Contains(p, "行政事业性收费") {
+			t.Errorf("table row left as a paragraph: %q", p)
+		}
+	}
+}

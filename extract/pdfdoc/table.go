@@ -179,6 +179,7 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 		numeric = append(numeric, hasNumber)
 	}
 	kept := dropRepeatedHeaders(t.Rows, rowPages, numeric)
+	kept = joinCutLabels(t.Rows, kept, rowPages, len(lb))
 	rs := make([][]doc.Cell, 0, len(kept))
 	for _, i := range kept {
 		rs = append(rs, t.Rows[i])
@@ -417,4 +418,32 @@ func trimEmptyColumns(t *doc.Table) {
 		}
 		t.Rows[ri] = out
 	}
+}
+
+// joinCutLabels re-joins a row label cut by a page break: the first row of
+// a continuation page holding nothing but a label fragment without an item
+// number, in a label column where the row above has a label, is the tail
+// of that label (补正后申请内容仍不明 | 确).
+func joinCutLabels(rows [][]doc.Cell, kept, pages []int, labelCols int) []int {
+	out := kept[:0]
+	for k, i := range kept {
+		if k == 0 || pages[i] == pages[kept[k-1]] || len(out) == 0 {
+			out = append(out, i)
+			continue
+		}
+		col, n := -1, 0
+		for ci, c := range rows[i] {
+			if c.Text != "" && !c.Spanned {
+				col, n = ci, n+1
+			}
+		}
+		prev := rows[out[len(out)-1]]
+		if n == 1 && col < labelCols && col < len(prev) && prev[col].Text != "" && !prev[col].Spanned &&
+			!isValue(rows[i][col].Text) && !ordinalRE.MatchString(rows[i][col].Text) && !strings.HasPrefix(rows[i][col].Text, "（") {
+			prev[col].Text = joinText(prev[col].Text, rows[i][col].Text, true)
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
 }

@@ -57,3 +57,9 @@ ls -l "$here"/*.pdf "$office"/*.docx "$office"/*.doc "$office"/*.xls*
 for r in report2021 report2019; do
 	pdftotext -tsv -enc UTF-8 "$here/$r.pdf" "$here/$r.tsv"
 done
+
+# farm-r03.tsv: pdftotext -tsv of crawler/farm/assets/r03.pdf (a synthetic
+# report the farm renders with LibreOffice): a table crossing a page with
+# only its last row on the next page, and a wrapped label cut by a page
+# break. Regenerate with:
+#   pdftotext -tsv -enc UTF-8 crawler/farm/assets/r03.pdf extract/pdfdoc/testdata/farm-r03.tsv
