@@ -48,11 +48,15 @@ func LoadArchived(archiveDir, file string, offset, limit int64) (*Archived, erro
 	a := &Archived{
 		URL: rec.TargetURI, ContentType: resp.Header.Get("Content-Type"), FetchedAt: rec.Date,
 		HTTPStatus: resp.StatusCode, Truncated: rec.Header.Get("WARC-Truncated") != "",
-		WARCFile: file, Offset: offset, Length: rec.Length,
+		WARCFile: file, Offset: offset,
 	}
 	a.Body, err = resp.DecodedBody(limit)
 	if err != nil {
 		return a, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	// The member's length is known once the block has been read to its end.
+	if _, err := io.Copy(io.Discard, rec.Block()); err == nil {
+		a.Length = rec.Length
 	}
 	return a, nil
 }
