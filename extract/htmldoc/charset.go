@@ -47,6 +47,10 @@ func Decode(data []byte, contentType string) (text []byte, charset string, warni
 	if utf8.Valid(data) {
 		return data, "utf-8", nil
 	}
+	if n, ok := mostlyUTF8(data); ok {
+		return bytes.ToValidUTF8(data, []byte("\uFFFD")), "utf-8",
+			[]string{fmt.Sprintf("charset not declared: UTF-8 with %d invalid sequences replaced (truncated or damaged?)", n)}
+	}
 	if out, ok := gb18030Clean(data); ok {
 		return out, "gb18030", []string{"charset not declared: detected GB18030 (bytes are not valid UTF-8)"}
 	}
@@ -118,6 +122,10 @@ func checkUTF8(data []byte, source string) ([]byte, string, []string) {
 	if utf8.Valid(data) {
 		return data, "utf-8", nil
 	}
+	if n, ok := mostlyUTF8(data); ok {
+		return bytes.ToValidUTF8(data, []byte("\uFFFD")), "utf-8",
+			[]string{fmt.Sprintf("%s says UTF-8: %d invalid sequences replaced (truncated or damaged?)", source, n)}
+	}
 	if out, ok := gb18030Clean(data); ok {
 		return out, "gb18030", []string{fmt.Sprintf("%s says UTF-8 but the bytes are not valid UTF-8 and decode cleanly as GB18030: decoded as GB18030", source)}
 	}
@@ -173,6 +181,29 @@ func hasNonASCII(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// mostlyUTF8 reports whether data is UTF-8 with a few damaged sequences,
+// as a download cut inside a character leaves it. GBK text read as UTF-8
+// is invalid at nearly every Chinese character, so a handful of errors
+// among many valid multi-byte characters tells the two apart; decoding a
+// damaged UTF-8 page as GB18030 would garble all of it.
+func mostlyUTF8(data []byte) (int, bool) {
+	bad, multi := 0, 0
+	for len(data) > 0 {
+		if data[0] < utf8.RuneSelf {
+			data = data[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size == 1 {
+			bad++
+		} else {
+			multi++
+		}
+		data = data[size:]
+	}
+	return bad, bad <= 3+multi/1000 && multi >= 4*bad
 }
 
 func countInvalidUTF8(data []byte) int {
