@@ -129,42 +129,42 @@ func (m *mapper) hasTable(table string) bool {
 // formatChecks is R5, per template row: counts are non-negative integers,
 // the 2019 本年增/减 may be negative, amounts have at most 4 decimals.
 func (m *mapper) formatChecks() {
-	type group struct {
-		scope string
-		bad   []string
-		any   bool
-	}
-	var groups []*group
-	byScope := map[string]*group{}
-	for _, c := range m.rep.Cells {
-		scope := c.Table + "." + c.Row
-		g := byScope[scope]
-		if g == nil {
-			g = &group{scope: scope}
-			byScope[scope] = g
-			groups = append(groups, g)
+	// Cells come in template order, so a row's cells are adjacent.
+	flush := func(table, row string, any bool, bad []string) {
+		c := Check{Rule: "R5", Scope: table + "." + row, Severity: SeverityFormat}
+		if any {
+			ok := len(bad) == 0
+			c.Passed = &ok
+			c.Detail = strings.Join(bad, "; ")
 		}
+		m.rep.Checks = append(m.rep.Checks, c)
+	}
+	var (
+		table, row string
+		any        bool
+		bad        []string
+	)
+	for i, c := range m.rep.Cells {
+		if i > 0 && (c.Table != table || c.Row != row) {
+			flush(table, row, any, bad)
+			any, bad = false, nil
+		}
+		table, row = c.Table, c.Row
 		if c.Value == nil {
 			continue
 		}
-		g.any = true
+		any = true
 		col, _ := colSpec(c.Table, c.Row, c.Col, m.rep.Templates)
 		v := m.vals[codebook.Key{Table: c.Table, Row: c.Row, Col: c.Col}]
 		switch {
 		case v.negative && !col.Signed:
-			g.bad = append(g.bad, c.Col+" negative ("+c.Raw+")")
+			bad = append(bad, c.Col+" negative ("+c.Raw+")")
 		case v.decimals > col.Decimals:
-			g.bad = append(g.bad, c.Col+" has "+strconv.Itoa(v.decimals)+" decimals ("+c.Raw+")")
+			bad = append(bad, c.Col+" has "+strconv.Itoa(v.decimals)+" decimals ("+c.Raw+")")
 		}
 	}
-	for _, g := range groups {
-		c := Check{Rule: "R5", Scope: g.scope, Severity: SeverityFormat}
-		if g.any {
-			ok := len(g.bad) == 0
-			c.Passed = &ok
-			c.Detail = strings.Join(g.bad, "; ")
-		}
-		m.rep.Checks = append(m.rep.Checks, c)
+	if len(m.rep.Cells) > 0 {
+		flush(table, row, any, bad)
 	}
 }
 

@@ -294,7 +294,11 @@ type memoVal struct {
 	score float64
 }
 
-const maxMemo = 1 << 14
+// The memo holds at most maxMemo labels of at most maxMemoLabel bytes.
+const (
+	maxMemo      = 1 << 14
+	maxMemoLabel = 256
+)
 
 func newMatcher(labels []string) *matcher {
 	m := &matcher{labels: labels, exact: map[string]int{}}
@@ -328,7 +332,7 @@ func (m *matcher) best(s string, floor float64) (int, float64) {
 	if m.memo == nil {
 		m.memo = map[memoKey]memoVal{}
 	}
-	if len(m.memo) < maxMemo {
+	if len(m.memo) < maxMemo && len(s) <= maxMemoLabel {
 		m.memo[k] = memoVal{i, score}
 	}
 	m.mu.Unlock()

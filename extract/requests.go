@@ -180,7 +180,7 @@ func (set *targetSet) similarities(label string) []float64 {
 	if set.memo == nil {
 		set.memo = map[string][]float64{}
 	}
-	if len(set.memo) < maxMemo {
+	if len(set.memo) < maxMemo && len(label) <= maxMemoLabel {
 		set.memo[label] = sims
 	}
 	set.mu.Unlock()
