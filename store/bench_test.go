@@ -1,9 +1,14 @@
 package store
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -47,8 +52,15 @@ func BenchmarkWrite(b *testing.B) {
 		b.ReportAllocs()
 		rows := make([]cellRow, 0, nCells)
 		for i, rep := range reps {
-			_, cells, _, _ := rowsOf(rep, ReportID(rep.Source, rep.SHA256), originOf(rep, i), "bench")
-			rows = append(rows, cells...)
+			cc := newCellCodec()
+			r, _, _ := rowsOf(rep, ReportID(rep.Source, rep.SHA256), originOf(rep, i), "bench")
+			meta := &reportMeta{id: r.ReportID, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+			for j := range rep.Cells {
+				m, _ := cc.encode(&rep.Cells[j], meta)
+				var row cellRow
+				cc.row(&m, &row)
+				rows = append(rows, row)
+			}
 		}
 		var size int64
 		for b.Loop() {
@@ -83,4 +95,81 @@ func dirSize(b *testing.B, dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// BenchmarkWrite10k writes 10,000 reports (2.15 million cells) in one run
+// with the default options, generating each report just before adding it
+// as the extractor would, and reports the peak heap in use (sampled every
+// 10 ms) and the process's peak RSS (VmHWM). Run it alone for a
+// meaningful RSS:
+//
+//	go test ./store -run '^$' -bench Write10k -benchtime 1x
+func BenchmarkWrite10k(b *testing.B) {
+	const n = 10_000
+	for b.Loop() {
+		root := b.TempDir()
+		stop := make(chan struct{})
+		peak := make(chan uint64)
+		go func() {
+			var max uint64
+			var ms runtime.MemStats
+			t := time.NewTicker(10 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					peak <- max
+					return
+				case <-t.C:
+					runtime.ReadMemStats(&ms)
+					max = maxOf(max, ms.HeapInuse)
+				}
+			}
+		}()
+		ctx := context.Background()
+		s, err := Open(ctx, Options{Root: root, ExtractorVersion: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cells := 0
+		for i := range n {
+			rep := storetest.Synthetic(i, 1)
+			cells += len(rep.Cells)
+			if err := s.Add(ctx, rep, originOf(rep, i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		sum, err := s.Commit(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		close(stop)
+		b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(vmHWM())/(1<<10), "peak-RSS-MB")
+		b.ReportMetric(float64(cells)/b.Elapsed().Seconds(), "cells/s")
+		b.ReportMetric(float64(dirSize(b, filepath.Join(root, Cells)))/float64(sum.Cells), "B/cell")
+	}
+}
+
+func maxOf(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// vmHWM is the process's peak resident set size in KiB (Linux), 0 if unknown.
+func vmHWM() uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }

@@ -154,11 +154,11 @@ func optInt32(v int) *int32 {
 	return &i
 }
 
-// rowsOf converts a report into its rows in the three report datasets.
-// A publication date that is not YYYY-MM-DD is stored as NULL and returned
-// as a warning: the raw text is not lost (the report is re-extractable from
-// its source) but it must not be published as a wrong date.
-func rowsOf(rep *extract.Report, id string, origin Origin, extractorVersion string) (reportRow, []cellRow, []checkRow, []string) {
+// rowsOf converts a report into its reports row and checks rows; its
+// cells are buffered through cellCodec. A publication date that is not
+// YYYY-MM-DD is stored as NULL and returned as a warning: it must not be
+// published as a wrong date, and the report can be re-extracted.
+func rowsOf(rep *extract.Report, id string, origin Origin, extractorVersion string) (reportRow, []checkRow, []string) {
 	var warnings []string
 	r := reportRow{
 		ReportID:         id,
@@ -194,27 +194,9 @@ func rowsOf(rep *extract.Report, id string, origin Origin, extractorVersion stri
 			warnings = append(warnings, fmt.Sprintf("publication_date %q is not YYYY-MM-DD; stored as NULL", rep.PublicationDate))
 		}
 	}
-
-	cells := make([]cellRow, len(rep.Cells))
 	for i := range rep.Cells {
-		c := &rep.Cells[i]
-		if c.Value == nil {
+		if rep.Cells[i].Value == nil {
 			r.BlankCellCount++
-		}
-		cells[i] = cellRow{
-			ReportID:   id,
-			ReportYear: r.ReportYear,
-			RegionCode: r.RegionCode,
-			Agency:     r.Agency,
-			Key:        c.Key(),
-			Table:      c.Table,
-			Row:        c.Row,
-			Col:        c.Col,
-			Value:      c.Value,
-			Raw:        c.Raw,
-			Unit:       optString(c.Unit),
-			Align:      optString(c.Align),
-			Flags:      c.Flags,
 		}
 	}
 	checks := make([]checkRow, len(rep.Checks))
@@ -234,7 +216,7 @@ func rowsOf(rep *extract.Report, id string, origin Origin, extractorVersion stri
 			Detail:   optString(c.Detail),
 		}
 	}
-	return r, cells, checks, warnings
+	return r, checks, warnings
 }
 
 // Sort orders of the published files. Rows are clustered by region and

@@ -60,7 +60,8 @@ type Options struct {
 	Logger *zap.Logger
 	// BufferRows is how many rows (reports, cells, checks and captures
 	// together) are held in memory before they are sorted and spilled to
-	// disk. Default 200,000 (about 60 MB of cell rows).
+	// disk. Default 1,000,000: about 60 MB of buffered cells (120 MB while
+	// a slice grows), so a run of 10,000 reports spills twice.
 	BufferRows int
 	// RowGroupRows caps the rows per row group in published files. Default
 	// 122,880, DuckDB's own row-group size: it parallelises scans per row
@@ -69,7 +70,7 @@ type Options struct {
 }
 
 const (
-	defaultBufferRows   = 200_000
+	defaultBufferRows   = 1_000_000
 	defaultRowGroupRows = 122_880
 )
 
@@ -146,10 +147,12 @@ type Store struct {
 	spillSeq int
 	buffered int
 
-	reports  *table[reportRow]
-	cells    *table[cellRow]
-	checks   *table[checkRow]
-	captures *table[captureRow]
+	reports  *table[reportRow, reportRow]
+	cells    *table[cellRow, cellMem]
+	checks   *table[checkRow, checkRow]
+	captures *table[captureRow, captureRow]
+	codec    *cellCodec
+	metas    []*reportMeta // reports added this run, for cell spills
 
 	seen     map[string]struct{} // report IDs added this run
 	live     map[string]struct{} // those not superseded by a later Add of the same source
@@ -171,20 +174,26 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	codec := newCellCodec()
 	s := &Store{
-		opts:     opts,
-		log:      opts.Logger.Named("store"),
-		lock:     lock,
-		runID:    strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid()),
-		reports:  newTable(Reports, cmpReport, func(r *reportRow) string { return r.ReportID }, parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id")),
-		cells:    newTable(Cells, cmpCell, func(r *cellRow) string { return r.ReportID }, parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id"), parquet.Ascending("key")),
-		checks:   newTable(Checks, cmpCheck, func(r *checkRow) string { return r.ReportID }, parquet.Ascending("report_id"), parquet.Ascending("rule"), parquet.Ascending("scope")),
-		captures: newTable(Captures, cmpCapture, nil, parquet.Ascending("url"), parquet.Ascending("fetched_at")),
+		opts:  opts,
+		log:   opts.Logger.Named("store"),
+		lock:  lock,
+		runID: strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid()),
+		reports: newPlainTable(Reports, cmpReport, func(r *reportRow) string { return r.ReportID },
+			parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id")),
+		cells: newTable(Cells, cmpCell, codec.cmp, codec.row, func(r *cellRow) string { return r.ReportID },
+			parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id"), parquet.Ascending("key")),
+		checks: newPlainTable(Checks, cmpCheck, func(r *checkRow) string { return r.ReportID },
+			parquet.Ascending("report_id"), parquet.Ascending("rule"), parquet.Ascending("scope")),
+		captures: newPlainTable(Captures, cmpCapture, nil, parquet.Ascending("url"), parquet.Ascending("fetched_at")),
+		codec:    codec,
 		seen:     map[string]struct{}{},
 		live:     map[string]struct{}{},
 		bySource: map[string]string{},
 	}
 	s.captures.dedupe = true
+	s.cells.bin = cellSpill{codec: codec, metas: &s.metas}
 	if err := s.recover(ctx); err != nil {
 		s.unlock()
 		return nil, err
@@ -246,16 +255,27 @@ func (s *Store) Add(ctx context.Context, rep *extract.Report, origin Origin) err
 	if prev, ok := s.bySource[rep.Source]; ok {
 		delete(s.live, prev) // its buffered rows are dropped on commit
 	}
-	r, cells, checks, warnings := rowsOf(rep, id, origin, s.opts.ExtractorVersion)
+	r, checks, warnings := rowsOf(rep, id, origin, s.opts.ExtractorVersion)
 	for _, w := range warnings {
 		s.log.Warn(w, zap.String("source", rep.Source))
 	}
+	meta := &reportMeta{idx: len(s.metas), id: id, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+	s.metas = append(s.metas, meta)
 	p := partitionOf(rep).path()
+	cells := s.cells.mem[p]
+	for i := range rep.Cells {
+		m, err := s.codec.encode(&rep.Cells[i], meta)
+		if err != nil {
+			s.cells.mem[p] = cells[:len(s.cells.mem[p])]
+			return fmt.Errorf("store: %s: %w", rep.Source, err)
+		}
+		cells = append(cells, m)
+	}
+	s.cells.mem[p] = cells
 	s.seen[id], s.live[id], s.bySource[rep.Source] = struct{}{}, struct{}{}, id
 	s.reports.mem[p] = append(s.reports.mem[p], r)
-	s.cells.mem[p] = append(s.cells.mem[p], cells...)
 	s.checks.mem[p] = append(s.checks.mem[p], checks...)
-	s.buffered += 1 + len(cells) + len(checks)
+	s.buffered += 1 + len(rep.Cells) + len(checks)
 	return s.maybeSpill()
 }
 
@@ -382,7 +402,7 @@ func (s *Store) Commit(ctx context.Context) (Summary, error) {
 // the current file that keepOld accepts, merged with this run's rows that
 // keepNew accepts. It calls onNew for each row of this run that is written
 // (unless the table dedupes) and returns how many such rows were written.
-func commitTable[T any](ctx context.Context, s *Store, t *table[T], parts []string, keepOld, keepNew func(string) bool, j *journal, sum *Summary, onNew func(*T)) (int64, error) {
+func commitTable[T, M any](ctx context.Context, s *Store, t *table[T, M], parts []string, keepOld, keepNew func(string) bool, j *journal, sum *Summary, onNew func(*T)) (int64, error) {
 	spills, err := t.openSpills()
 	if err != nil {
 		return 0, fmt.Errorf("store: %w", err)
@@ -411,11 +431,15 @@ func commitTable[T any](ctx context.Context, s *Store, t *table[T], parts []stri
 			return true
 		}
 		if rows := t.mem[p]; len(rows) > 0 {
-			sortRows(rows, t.cmp)
-			srcs = append(srcs, &sliceSource[T]{rows: rows, keep: keepRun})
+			sortRows(rows, t.cmpMem)
+			srcs = append(srcs, &sliceSource[T, M]{rows: rows, toRow: t.toRow, keep: keepRun})
 		}
 		runs := t.runs[p]
 		for i := len(runs) - 1; i >= 0; i-- {
+			if t.bin != nil {
+				srcs = append(srcs, newBinSource(spills.files[runs[i].file], runs[i], t.bin, t.toRow, keepRun))
+				continue
+			}
 			rg := spills.parquet[runs[i].file].RowGroups()[runs[i].rowGroup]
 			srcs = append(srcs, rowGroupSource(rg, keepRun))
 		}
@@ -550,6 +574,7 @@ func (s *Store) resetRun() {
 	s.removeStaging()
 	s.spillSeq, s.buffered = 0, 0
 	s.seen, s.live, s.bySource = map[string]struct{}{}, map[string]struct{}{}, map[string]string{}
+	s.metas = nil
 	s.sum = Summary{}
 }
 

@@ -22,30 +22,54 @@ const fileName = "part-0.parquet"
 
 // table is one dataset under Root: the rows added in this run, buffered per
 // partition and spilled to disk as sorted runs when memory fills, and how
-// its files are sorted and merged on commit.
-type table[T any] struct {
+// its files are sorted and merged on commit. T is the row as written, M the
+// row as buffered (the same type except for cells, see cellMem).
+type table[T, M any] struct {
 	name    string
-	cmp     func(a, b *T) int
+	cmp     func(a, b *T) int // order of the rows in every file
+	cmpMem  func(a, b *M) int // the same order on buffered rows
+	toRow   func(*M, *T)
 	id      func(*T) string // report_id of a row; nil for captures
 	dedupe  bool            // rows comparing equal are one row (captures)
 	sorting []parquet.SortingColumn
 
-	mem    map[string][]T      // partition path → rows not yet spilled
+	// bin, when set, spills buffered rows in its own encoding instead of
+	// Parquet: cells, the bulk of the data, are spilled and read back
+	// several times faster that way.
+	bin binCodec[M]
+
+	mem    map[string][]M      // partition path → rows not yet spilled
 	runs   map[string][]runRef // partition path → spilled sorted runs, oldest first
 	spills []string            // spill files, one per spill
 }
 
-// runRef locates a sorted run: one row group of a spill file.
-type runRef struct{ file, rowGroup int }
+// runRef locates a sorted run: a row group of a Parquet spill file, or a
+// byte range of a binary one.
+type runRef struct {
+	file, rowGroup int
+	off, size      int64
+	rows           int
+}
 
-func newTable[T any](name string, cmp func(a, b *T) int, id func(*T) string, sorting ...parquet.SortingColumn) *table[T] {
-	t := &table[T]{name: name, cmp: cmp, id: id, sorting: sorting}
+// binCodec writes and reads buffered rows for spilling.
+type binCodec[M any] interface {
+	encode(w *bufio.Writer, m *M)
+	decode(r *bufio.Reader, m *M) error
+}
+
+func newTable[T, M any](name string, cmp func(a, b *T) int, cmpMem func(a, b *M) int, toRow func(*M, *T), id func(*T) string, sorting ...parquet.SortingColumn) *table[T, M] {
+	t := &table[T, M]{name: name, cmp: cmp, cmpMem: cmpMem, toRow: toRow, id: id, sorting: sorting}
 	t.reset()
 	return t
 }
 
+// newPlainTable is a table that buffers its rows as they are written.
+func newPlainTable[T any](name string, cmp func(a, b *T) int, id func(*T) string, sorting ...parquet.SortingColumn) *table[T, T] {
+	return newTable(name, cmp, cmp, func(m, r *T) { *r = *m }, id, sorting...)
+}
+
 // partitions lists the partitions this run added rows to.
-func (t *table[T]) partitions() []string {
+func (t *table[T, M]) partitions() []string {
 	var ps []string
 	for p := range t.mem {
 		ps = append(ps, p)
@@ -58,8 +82,8 @@ func (t *table[T]) partitions() []string {
 	return ps
 }
 
-func (t *table[T]) reset() {
-	t.mem = map[string][]T{}
+func (t *table[T, M]) reset() {
+	t.mem = map[string][]M{}
 	t.runs = map[string][]runRef{}
 	t.spills = nil
 }
@@ -67,7 +91,7 @@ func (t *table[T]) reset() {
 // spill sorts each partition's buffered rows and writes them to one file
 // in dir, a row group per partition. Spill files are uncompressed: they
 // are read once, soon, locally.
-func (t *table[T]) spill(dir string, seq *int) error {
+func (t *table[T, M]) spill(dir string, seq *int) error {
 	if len(t.mem) == 0 {
 		return nil
 	}
@@ -79,14 +103,42 @@ func (t *table[T]) spill(dir string, seq *int) error {
 		return fmt.Errorf("spill %s: %w", t.name, err)
 	}
 	defer f.Close()
-	bw := bufio.NewWriterSize(f, 64<<10)
-	w := parquet.NewGenericWriter[T](bw)
+	cw := &countingWriter{w: f}
+	bw := bufio.NewWriterSize(cw, 64<<10)
 	file := len(t.spills)
+	if t.bin != nil {
+		var off int64
+		for _, p := range parts {
+			rows := t.mem[p]
+			sortRows(rows, t.cmpMem)
+			for i := range rows {
+				t.bin.encode(bw, &rows[i])
+			}
+			end := cw.n + int64(bw.Buffered())
+			t.runs[p] = append(t.runs[p], runRef{file: file, off: off, size: end - off, rows: len(rows)})
+			off = end
+			delete(t.mem, p)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("spill %s: %w", t.name, err)
+		}
+		t.spills = append(t.spills, path)
+		return f.Close()
+	}
+	w := parquet.NewGenericWriter[T](bw)
 	for rg, p := range parts {
 		rows := t.mem[p]
-		sortRows(rows, t.cmp)
-		if _, err := w.Write(rows); err != nil {
-			return fmt.Errorf("spill %s: %w", t.name, err)
+		sortRows(rows, t.cmpMem)
+		batch := make([]T, 0, 1024)
+		for i := range rows {
+			batch = batch[:len(batch)+1]
+			t.toRow(&rows[i], &batch[len(batch)-1])
+			if len(batch) == cap(batch) || i == len(rows)-1 {
+				if _, err := w.Write(batch); err != nil {
+					return fmt.Errorf("spill %s: %w", t.name, err)
+				}
+				batch = batch[:0]
+			}
 		}
 		if err := w.Flush(); err != nil {
 			return fmt.Errorf("spill %s: %w", t.name, err)
@@ -105,9 +157,18 @@ func (t *table[T]) spill(dir string, seq *int) error {
 }
 
 // openSpills opens this run's spill files for reading runs from them.
-func (t *table[T]) openSpills() (*spillSet, error) {
+func (t *table[T, M]) openSpills() (*spillSet, error) {
 	ss := &spillSet{}
 	for _, path := range t.spills {
+		if t.bin != nil {
+			f, err := os.Open(path)
+			if err != nil {
+				ss.close()
+				return nil, err
+			}
+			ss.files = append(ss.files, f)
+			continue
+		}
 		f, pf, err := openParquet(path)
 		if err != nil {
 			ss.close()
@@ -155,23 +216,78 @@ type source[T any] interface {
 	close() error
 }
 
-type sliceSource[T any] struct {
-	rows []T
-	keep func(*T) bool
+type countingWriter struct {
+	w io.Writer
+	n int64
 }
 
-func (s *sliceSource[T]) next() (*T, error) {
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// binSource reads a run spilled by a binCodec. Each batch is decoded into
+// a new slice: rows already handed out may point into the previous one.
+type binSource[T, M any] struct {
+	r     *bufio.Reader
+	bin   binCodec[M]
+	toRow func(*M, *T)
+	left  int
+	buf   []M
+	cur   T
+	keep  func(*T) bool
+}
+
+func newBinSource[T, M any](ra io.ReaderAt, ref runRef, bin binCodec[M], toRow func(*M, *T), keep func(*T) bool) *binSource[T, M] {
+	return &binSource[T, M]{r: bufio.NewReaderSize(io.NewSectionReader(ra, ref.off, ref.size), 64<<10), bin: bin, toRow: toRow, left: ref.rows, keep: keep}
+}
+
+func (s *binSource[T, M]) next() (*T, error) {
+	for {
+		if len(s.buf) == 0 {
+			if s.left == 0 {
+				return nil, nil
+			}
+			n := min(s.left, 1024)
+			s.buf = make([]M, n)
+			for i := range s.buf {
+				if err := s.bin.decode(s.r, &s.buf[i]); err != nil {
+					return nil, fmt.Errorf("read spill: %w", err)
+				}
+			}
+			s.left -= n
+		}
+		s.toRow(&s.buf[0], &s.cur)
+		s.buf = s.buf[1:]
+		if s.keep == nil || s.keep(&s.cur) {
+			return &s.cur, nil
+		}
+	}
+}
+
+func (s *binSource[T, M]) close() error { return nil }
+
+// sliceSource yields buffered rows, converted.
+type sliceSource[T, M any] struct {
+	rows  []M
+	toRow func(*M, *T)
+	cur   T
+	keep  func(*T) bool
+}
+
+func (s *sliceSource[T, M]) next() (*T, error) {
 	for len(s.rows) > 0 {
-		r := &s.rows[0]
+		s.toRow(&s.rows[0], &s.cur)
 		s.rows = s.rows[1:]
-		if s.keep == nil || s.keep(r) {
-			return r, nil
+		if s.keep == nil || s.keep(&s.cur) {
+			return &s.cur, nil
 		}
 	}
 	return nil, nil
 }
 
-func (s *sliceSource[T]) close() error { return nil }
+func (s *sliceSource[T, M]) close() error { return nil }
 
 // fileSource reads a Parquet file or one of its row groups in batches, so
 // memory stays at one batch plus the reader's current pages however large
