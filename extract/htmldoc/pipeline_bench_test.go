@@ -1,3 +1,11 @@
+//go:build pipeline
+
+// The pipeline benchmark imports the extract package and with it every
+// other reader; it is behind a build tag so that this package's tests do
+// not depend on packages being edited elsewhere. Run it with
+//
+//	go test -tags pipeline -run '^$' -bench Pipeline -cpu 1 ./extract/htmldoc
+
 package htmldoc
 
 import (

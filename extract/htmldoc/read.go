@@ -532,6 +532,27 @@ func (b *builder) appendText(s []byte, line int) {
 			i = j
 			continue
 		}
+		if c >= 0xE3 && c <= 0xE9 {
+			// A run of CJK characters (U+3001 to U+9FFF, all wide, none a
+			// space) goes in at once: most report text is just that.
+			j, k := i, 0
+			for j+3 <= len(s) && s[j] >= 0xE3 && s[j] <= 0xE9 && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 &&
+				!(s[j] == 0xE3 && s[j+1] == 0x80 && s[j+2] == 0x80) {
+				j += 3
+				k++
+			}
+			if k > 0 {
+				b.emitSpace(true, line)
+				b.seg = append(b.seg, s[i:j]...)
+				b.lastWide = true
+				b.segRunes += k
+				if inLink {
+					b.segLink += k
+				}
+				i = j
+				continue
+			}
+		}
 		r, n := utf8.DecodeRune(s[i:])
 		switch r {
 		case 0xA0, 0x3000, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
