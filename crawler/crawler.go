@@ -328,7 +328,9 @@ func (r *run) summary(st state.Run, finished time.Time) (*Summary, error) {
 		if err := json.Unmarshal(b, &cp); err != nil {
 			return fmt.Errorf("crawler: decode capture: %w", err)
 		}
-		sum.Captures = append(sum.Captures, cp)
+		if !r.c.opts.skipCaptureList {
+			sum.Captures = append(sum.Captures, cp)
+		}
 		ps := byName[cp.Portal]
 		if ps == nil {
 			return nil

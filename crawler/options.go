@@ -34,9 +34,14 @@ type Options struct {
 	// Dial replaces the network dialer (tests route hosts to loopback
 	// servers with it). The connect timeout still applies.
 	Dial DialFunc
-	// NoSync skips fsync of the state file: for benchmarks only. A crash
-	// with NoSync may lose state already committed.
+	// NoSync skips fsync of the archive and the state file: for benchmarks
+	// only. A power loss with NoSync may lose what was committed (a killed
+	// process loses nothing: writes are flushed to the kernel either way).
 	NoSync bool
+
+	// skipCaptureList leaves Summary.Captures empty (the memory benchmark
+	// measures the crawl, not the list it returns).
+	skipCaptureList bool
 }
 
 // Shard is a stable share of the hosts: the ones whose hash modulo Count

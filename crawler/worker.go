@@ -294,7 +294,7 @@ func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool, 
 				o.fatal = fmt.Errorf("crawler: archive %s: %w", rec.URL, err)
 				return o
 			}
-			if err := syncArchive(r.archive); err != nil {
+			if err := r.syncArchive(); err != nil {
 				o.fatal = fmt.Errorf("crawler: archive sync: %w", err)
 				return o
 			}
@@ -562,7 +562,7 @@ func (r *run) logRobots(o outcome, f *fetched, rec state.Record) error {
 	if err != nil {
 		return fmt.Errorf("crawler: archive %s: %w", rec.URL, err)
 	}
-	if err := syncArchive(r.archive); err != nil {
+	if err := r.syncArchive(); err != nil {
 		return fmt.Errorf("crawler: archive sync: %w", err)
 	}
 	cp := captureOf(rec)
