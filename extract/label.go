@@ -14,6 +14,9 @@ import (
 // labels such as 结 果 维 持), no quotes or markdown emphasis, and one
 // spelling of the punctuation that varies between reports.
 func normalize(s string) string {
+	if isNormal(s) {
+		return s
+	}
 	if needsNFKC(s) {
 		s = norm.NFKC.String(s)
 	}
@@ -39,6 +42,28 @@ func normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isNormal reports whether normalize would return s unchanged: printable
+// ASCII other than space, quotes and brackets, and CJK ideographs or the
+// CJK punctuation normalize keeps. Most label cells are, and skip the copy.
+func isNormal(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c <= ' ' || c == '"' || c == '\'' || c == '*' || c == '`' || c == '[' || c == ']' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if !(r >= 0x4E00 && r <= 0x9FFF) && r != '、' && r != '。' && r != '《' && r != '》' && r != '…' && r != '·' {
+			return false
+		}
+	}
+	return true
 }
 
 // needsNFKC reports whether s has a character that NFKC would change and

@@ -3,7 +3,6 @@ package extract
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -95,7 +94,11 @@ func (m *mapper) run(ctx context.Context) {
 // the leading numeral and a few core words, never on the full title, which
 // varies (五、存在的主要问题及改进措施 / …及下一步打算).
 func heading(text string) int {
-	if utf8.RuneCountInString(text) > 48 {
+	if len(text) > 48*4 || utf8.RuneCountInString(text) > 48 {
+		return secNone
+	}
+	// A heading starts with its numeral (一 … 六), maybe after spaces.
+	if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(text, " \t\u3000")); cjkDigits[r] == 0 {
 		return secNone
 	}
 	n := normalize(text)
@@ -294,30 +297,41 @@ func rowLabels(r srow) ([]labelUnit, int) {
 	return units, valStart
 }
 
-// innerOrdinalRe finds numbering inside a label cell: a group label and its
-// first sub-row merged into one cell ((三)不予公开1.属于国家秘密).
-var innerOrdinalRe = regexp.MustCompile(`\([一二三四五六七八九十]{1,3}\)|[0-9]{1,2}[.、]`)
-
 // splitAtOrdinals splits a normalised label before every numbering that
-// follows a CJK character, so merged cells read as their parts.
+// follows a CJK character other than 第, so a group label and its first
+// sub-row merged into one cell ((三)不予公开1.属于国家秘密) read as both.
+// Numbering is (一)…(十…) or 1–2 digits followed by . or 、 and not by a digit.
 func splitAtOrdinals(n string) []string {
 	if !strings.ContainsAny(n, "(.、") {
 		return []string{n}
 	}
 	var parts []string
 	start := 0
-	for _, loc := range innerOrdinalRe.FindAllStringIndex(n, 8) {
-		i := loc[0]
-		if i == 0 || i <= start {
+	for i := 1; i < len(n); i++ {
+		c := n[i]
+		var ok bool
+		switch {
+		case c == '(':
+			if v, w := cjkNumber(n[i+1:]); v > 0 && i+1+w < len(n) && n[i+1+w] == ')' {
+				ok = true
+			}
+		case c >= '0' && c <= '9' && (n[i-1] < '0' || n[i-1] > '9'):
+			j := i + 1
+			if j < len(n) && n[j] >= '0' && n[j] <= '9' {
+				j++
+			}
+			switch {
+			case j < len(n) && n[j] == '.':
+				ok = j+1 < len(n) && (n[j+1] < '0' || n[j+1] > '9')
+			case strings.HasPrefix(n[j:], "、"):
+				ok = j+len("、") < len(n)
+			}
+		}
+		if !ok {
 			continue
 		}
-		// Numbering follows a CJK character, but not 第 (第二十条第(一)项).
 		prev, _ := utf8.DecodeLastRuneInString(n[:i])
 		if prev < 0x4E00 || prev > 0x9FFF || prev == '第' {
-			continue
-		}
-		// A number followed by a digit or ending the label is not numbering.
-		if e := loc[1]; n[i] != '(' && (e >= len(n) || (n[e] >= '0' && n[e] <= '9')) {
 			continue
 		}
 		parts = append(parts, n[start:i])

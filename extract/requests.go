@@ -196,7 +196,7 @@ type reqRow struct {
 	choice   int
 	reason   string
 	flags    []string
-	ambigous []bool // per column: candidates disagreed and arithmetic could not tell
+	ambiguous []bool // per column: candidates disagreed and arithmetic could not tell
 }
 
 // placement maps the 7 template columns to indexes in vals (-1: blank).
@@ -210,7 +210,7 @@ type placement struct {
 // columns: directly; after skipping 1–3 empty spacer cells; right-aligned
 // after trimming trailing empties; and, when 8 values are present (a
 // third-party subtotal column, a stray cell), with each one left out.
-func placements(vals []scell, valStart, width int) []placement {
+func placements(vals []scell, valStart int) []placement {
 	var out []placement
 	seen := map[[reqCols]int]bool{}
 	nonEmpty := 0
@@ -281,7 +281,6 @@ func placements(vals []scell, valStart, width int) []placement {
 			add(idx)
 		}
 	}
-	_ = width
 	return out
 }
 
@@ -392,7 +391,7 @@ func (m *mapper) mapRequests() {
 			// The values of the label on the line before (its tail may be
 			// this row's unmatched label fragment).
 			rowIdx = pending
-		} else if countValues(vals) > 0 && len(vals) >= reqCols-2 && lastRow+1 < len(block.Rows) && (len(units) == 0 || m.unmatchedIsFragment(units)) {
+		} else if countValues(vals) > 0 && len(vals) >= reqCols-2 && lastRow+1 < len(block.Rows) && (len(units) == 0 || unmatchedIsFragment(units)) {
 			// A data row whose label cells were lost: the next template row.
 			rowIdx = lastRow + 1
 			flags = append(flags, FlagLowConfidenceLabel)
@@ -423,7 +422,7 @@ func (m *mapper) mapRequests() {
 		if valStart < len(r.cells) {
 			first = r.cells[valStart].loc.Col
 		}
-		rr.cands = placements(vals, first, reqCols)
+		rr.cands = placements(vals, first)
 		placed[rowIdx] = rr
 		lastRow = rowIdx
 	}
@@ -468,7 +467,7 @@ func (m *mapper) mapRequests() {
 		}
 		for c, col := range block.Cols {
 			f := flags
-			if rr.ambigous != nil && rr.ambigous[c] {
+			if rr.ambiguous != nil && rr.ambiguous[c] {
 				f = append(slices.Clone(f), FlagAmbiguousAlignment)
 			}
 			if p.idx[c] < 0 {
@@ -483,7 +482,7 @@ func (m *mapper) mapRequests() {
 	}
 }
 
-func (m *mapper) unmatchedIsFragment(units []labelUnit) bool {
+func unmatchedIsFragment(units []labelUnit) bool {
 	// Only short unnumbered fragments (法提供) may precede a row that is
 	// placed by position; a long unmatched label is some other row.
 	for _, u := range units {
@@ -588,7 +587,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 			}
 			rr.choice = bestChoice
 			// Which columns did equally good placements disagree on?
-			rr.ambigous = nil
+			rr.ambiguous = nil
 			distinct := false
 			for i, s := range scores {
 				if s < 0 || i == bestChoice {
@@ -596,12 +595,12 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 				}
 				if differ(rr, i, bestChoice) {
 					if s == bestScore {
-						if rr.ambigous == nil {
-							rr.ambigous = make([]bool, reqCols)
+						if rr.ambiguous == nil {
+							rr.ambiguous = make([]bool, reqCols)
 						}
 						for c := range reqCols {
 							if cellValue(rr, i, c) != cellValue(rr, bestChoice, c) {
-								rr.ambigous[c] = true
+								rr.ambiguous[c] = true
 							}
 						}
 					} else {
@@ -609,7 +608,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 					}
 				}
 			}
-			if distinct && rr.ambigous == nil {
+			if distinct && rr.ambiguous == nil {
 				rr.reason = "arithmetic"
 			}
 			if bestChoice != orig {
