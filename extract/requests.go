@@ -189,13 +189,13 @@ func (set *targetSet) similarities(label string) []float64 {
 
 // reqRow is a source row placed on a template row.
 type reqRow struct {
-	key      string
-	src      *srow
-	vals     []scell
-	cands    []placement
-	choice   int
-	reason   string
-	flags    []string
+	key       string
+	src       *srow
+	vals      []scell
+	cands     []placement
+	choice    int
+	reason    string
+	flags     []string
 	ambiguous []bool // per column: candidates disagreed and arithmetic could not tell
 }
 
