@@ -361,7 +361,7 @@ func (r *run) summary(st state.Run, finished time.Time) (*Summary, error) {
 	for i := range sum.Portals {
 		ps := &sum.Portals[i]
 		p := r.c.byName[ps.Name]
-		if p.active && !answered[ps.Name] && ps.Failures > 0 {
+		if p.active && !answered[ps.Name] && (ps.Failures > 0 || len(ps.Errors) > 0) {
 			ps.Unreachable = true
 		}
 	}

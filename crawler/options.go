@@ -134,8 +134,8 @@ type PortalSummary struct {
 	Failures      int
 	Challenges    int
 	RobotsBlocked int
-	// Unreachable: skipped as configured (reachable: false), or no request
-	// to it got any HTTP answer.
+	// Unreachable: skipped as configured (reachable: false), or no page of
+	// it got an HTTP answer and something failed (robots.txt included).
 	Unreachable bool
 	Errors      []string
 }
