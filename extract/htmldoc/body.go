@@ -301,8 +301,9 @@ func hasNoise(s string) bool {
 }
 
 // pickTitle returns the article heading (h1, an element named *title*,
-// then h2–h6) in or just before the body; else <title> without the site
-// suffix. A heading that repeats <title> wins over one that does not.
+// then h2–h6) in or just before the body; else the ArticleTitle <meta>;
+// else <title> without the site suffix. A heading that repeats <title>
+// wins over one that does not.
 func (b *builder) pickTitle(start, end int) string {
 	page := trimSiteSuffix(b.title)
 	from := max(0, start-30)
@@ -335,6 +336,11 @@ func (b *builder) pickTitle(start, end int) string {
 	}
 	if best != "" {
 		return best
+	}
+	for _, f := range b.metaTags {
+		if f.Name == "ArticleTitle" {
+			return f.Value // the CMS's own title field has no site suffix
+		}
 	}
 	return page
 }
@@ -409,6 +415,12 @@ func metaLabel(s string) string {
 func (b *builder) meta(grids []*doc.Table, start, end int) []doc.Field {
 	var out []doc.Field
 	seen := map[doc.Field]bool{}
+	for _, f := range b.metaTags {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
 	add := func(name, value string) {
 		value = strings.Trim(strings.TrimSpace(value), "|｜ ")
 		if value == "" {

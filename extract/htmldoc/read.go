@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -113,7 +114,8 @@ type builder struct {
 	skipTag              atom.Atom
 	spanCopies           int
 	deepWarned           bool
-	lastClass            string // cache for classNames
+	metaTags             []doc.Field // from <meta name=...> in source order
+	lastClass            string      // cache for classNames
 	lastClassFlags       uint8
 	lastClassKnown       bool
 	warnings             []string
@@ -210,6 +212,8 @@ func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) 
 		if !selfClosing {
 			b.inTitle = true
 		}
+	case atom.Meta:
+		b.headMeta(raw)
 	case atom.Table:
 		b.startTable(line)
 	case atom.Tr:
@@ -432,6 +436,32 @@ func (b *builder) push(a atom.Atom, id, class []byte) {
 		}
 	}
 	b.stack = append(b.stack, e)
+}
+
+// Government websites print their page metadata in <meta> tags too (the
+// State Council's 2017 website guideline asks for these names).
+var headMetaNames = []string{"SiteName", "SiteIDCode", "ColumnName", "ArticleTitle", "PubDate", "ContentSource"}
+
+// headMeta records a <meta name=... content=...> of headMetaNames.
+func (b *builder) headMeta(raw []byte) {
+	var name, content []byte
+	for it := newAttrIter(raw); it.next(); {
+		switch {
+		case it.is("name"):
+			name = it.value
+		case it.is("content"):
+			content = it.value
+		}
+	}
+	for _, n := range headMetaNames {
+		if bytes.EqualFold(bytes.TrimSpace(name), []byte(n)) {
+			v := strings.Join(strings.Fields(html.UnescapeString(string(content))), " ")
+			if v != "" {
+				b.metaTags = append(b.metaTags, doc.Field{Name: n, Value: v})
+			}
+			return
+		}
+	}
 }
 
 // classNames returns the flags a class attribute implies and whether it

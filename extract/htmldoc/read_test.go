@@ -127,6 +127,7 @@ func TestTitle(t *testing.T) {
 		{"h1 without <title>", `<h1>某局2022年政府信息公开工作年度报告</h1><p>一、总体情况</p>`, "某局2022年政府信息公开工作年度报告"},
 		{"<title> minus site suffix when there is no heading", `<title> 某局2019年度政府信息公开工作年度报告 - 某某区政府网 </title><p>正文</p>`, "某局2019年度政府信息公开工作年度报告"},
 		{"<title> with a pipe", `<title>某局2019年报告|某区</title><p>正文</p>`, "某局2019年报告"},
+		{"ArticleTitle <meta> before <title>", `<head><meta name="ArticleTitle" content="某局2020年政府信息公开工作年度报告"><title>某局2020年报_某区</title></head><p>正文</p>`, "某局2020年政府信息公开工作年度报告"},
 		{"no title at all", `<p>正文</p>`, ""},
 	}
 	for _, c := range cases {
@@ -183,7 +184,7 @@ var fixtures = []fixture{
 	{
 		file:      "hanweb_2021_utf8.html",
 		title:     "衢州市柯城区农业农村局2021年政府信息公开工作年度报告",
-		meta:      []doc.Field{{Name: "索引号", Value: "113308020026488559/2022-00012"}, {Name: "公开方式", Value: "主动公开"}, {Name: "发布机构", Value: "柯城区农业农村局"}, {Name: "发布日期", Value: "2022-01-20"}, {Name: "来源", Value: "柯城区农业农村局"}},
+		meta:      []doc.Field{{Name: "SiteName", Value: "衢州市柯城区人民政府"}, {Name: "ArticleTitle", Value: "衢州市柯城区农业农村局2021年政府信息公开工作年度报告"}, {Name: "PubDate", Value: "2022-01-20 16:42"}, {Name: "索引号", Value: "113308020026488559/2022-00012"}, {Name: "公开方式", Value: "主动公开"}, {Name: "发布机构", Value: "柯城区农业农村局"}, {Name: "发布日期", Value: "2022-01-20"}, {Name: "来源", Value: "柯城区农业农村局"}},
 		tableRows: []int{14, 28, 4},
 		first:     "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。",
 		last:      "2022年1月20日",
