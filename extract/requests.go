@@ -322,6 +322,84 @@ func hasValueCells(r srow, valStart int) bool {
 	return len(r.cells)-valStart >= reqCols-2
 }
 
+// rowResolver names the template row of each section 三 source row in
+// turn. It carries what the rows before told: the open group (（三）不予公开
+// is printed on its first sub-row only), a label fragment cut at a line
+// break, a label still waiting for its values, and the last row placed.
+type rowResolver struct {
+	set          *targetSet
+	group        string // group opened by an earlier row
+	prevFragment string // unmatched leading label of the row before
+	pending      int    // row whose label came on a line without values, or -1
+	lastRow      int    // last template row placed, or -1
+}
+
+// resolve returns the template row index of r (-1 for none) and the flags
+// its placement earns.
+func (res *rowResolver) resolve(r *srow) (int, []string) {
+	units, vals := r.units, r.cells[r.valStart:]
+	target, score := -1, 0.0
+	for ui, u := range units {
+		last := ui == len(units)-1
+		t, s := matchUnit(u, res.set, res.group)
+		if s < labelLow && ui == 0 && res.prevFragment != "" {
+			// A group label cut over two lines: (四) 无 | … then 法提供 | ….
+			joined := u
+			joined.core = res.prevFragment + u.core
+			if t2, s2 := matchUnit(joined, res.set, res.group); s2 > s {
+				t, s = t2, s2
+			}
+		}
+		switch {
+		case t < 0 || s < labelLow:
+		case res.set.ts[t].row < 0:
+			res.group = res.set.ts[t].group // a group label: context only
+		case last:
+			target, score = t, s
+		}
+	}
+	res.prevFragment = ""
+	if len(units) > 0 && target < 0 {
+		if t, s := matchUnit(units[0], res.set, res.group); t < 0 || s < labelLow {
+			res.prevFragment = units[0].core
+		}
+	}
+
+	rowIdx := -1
+	var flags []string
+	switch {
+	case target >= 0:
+		rowIdx = res.set.ts[target].row
+		if score < labelSure {
+			flags = append(flags, FlagLowConfidenceLabel)
+		}
+	case res.pending >= 0 && countValues(vals) > 0:
+		// The values of the label on the line before (this row's own
+		// label, if any, is the wrapped tail of that label).
+		rowIdx = res.pending
+	case countValues(vals) > 0 && len(vals) >= reqCols-2 && res.lastRow+1 < len(res.set.rows) &&
+		(len(units) == 0 || unmatchedIsFragment(units)):
+		// A data row whose label cells were lost: the next template row.
+		rowIdx = res.lastRow + 1
+		flags = append(flags, FlagLowConfidenceLabel)
+	}
+	if rowIdx < 0 {
+		if len(units) == 0 || countValues(vals) > 0 {
+			res.pending = -1 // a label line without values keeps waiting
+		}
+		return -1, nil
+	}
+	res.pending = -1
+	if len(vals) == 0 && target >= 0 {
+		res.pending = rowIdx
+	}
+	if g := res.set.rows[rowIdx].Group; g != "" && g != codebook.GroupResults {
+		res.group = g
+	}
+	res.lastRow = rowIdx
+	return rowIdx, flags
+}
+
 func (m *mapper) mapRequests() {
 	rows := m.rows[secRequests]
 	if len(rows) == 0 && !m.headings[secRequests] {
@@ -330,87 +408,22 @@ func (m *mapper) mapRequests() {
 	tmpl := m.requestTemplate(rows)
 	layout, _ := codebook.Lookup(codebook.Requests, tmpl)
 	block := layout.Blocks[0]
-	set := requestTargetSets[tmpl]
-	ts := set.ts
+	res := &rowResolver{set: requestTargetSets[tmpl], lastRow: -1, pending: -1}
 
 	placed := make([]*reqRow, len(block.Rows))
-	group := ""
-	lastRow := -1
-	// pending is a row whose label was read on a line without values: a
-	// wrapped label pushes its numbers onto the next line (PDF layouts).
-	pending := -1
-	prevFragment := ""
 	found := m.headings[secRequests]
 	for ri := range rows {
 		r := &rows[ri]
-		units, valStart := r.units, r.valStart
-		if isRequestHeader(*r, units) {
+		if isRequestHeader(*r, r.units) {
 			found = true
 			continue
 		}
-		vals := r.cells[valStart:]
-		target, score := -1, 0.0
-		var flags []string
-		for ui, u := range units {
-			t, s := matchUnit(u, set, group)
-			if s < labelLow && ui == 0 && prevFragment != "" {
-				// A group label cut over two lines: (四) 无 | … then 法提供 | ….
-				joined := u
-				joined.core = prevFragment + u.core
-				if t2, s2 := matchUnit(joined, set, group); s2 > s {
-					t, s = t2, s2
-				}
-			}
-			if t < 0 || s < labelLow {
-				if ui == len(units)-1 {
-					target = -1
-				}
-				continue
-			}
-			if ts[t].row < 0 {
-				group = ts[t].group
-				continue
-			}
-			if ui == len(units)-1 {
-				target, score = t, s
-			}
-		}
-		prevFragment = ""
-		if len(units) > 0 && (target < 0) {
-			if t, s := matchUnit(units[0], set, group); t < 0 || s < labelLow {
-				prevFragment = units[0].core
-			}
-		}
-		rowIdx := -1
-		if target >= 0 {
-			rowIdx = ts[target].row
-			if score < labelSure {
-				flags = append(flags, FlagLowConfidenceLabel)
-			}
-		} else if pending >= 0 && countValues(vals) > 0 {
-			// The values of the label on the line before (its tail may be
-			// this row's unmatched label fragment).
-			rowIdx = pending
-		} else if countValues(vals) > 0 && len(vals) >= reqCols-2 && lastRow+1 < len(block.Rows) && (len(units) == 0 || unmatchedIsFragment(units)) {
-			// A data row whose label cells were lost: the next template row.
-			rowIdx = lastRow + 1
-			flags = append(flags, FlagLowConfidenceLabel)
-		}
+		rowIdx, flags := res.resolve(r)
 		if rowIdx < 0 {
-			if len(units) > 0 && countValues(vals) == 0 {
-				continue // a wrapped label line: keep waiting for the values
-			}
-			pending = -1
 			continue
 		}
-		pending = -1
-		if len(vals) == 0 && target >= 0 {
-			pending = rowIdx
-		}
 		found = true
-		if g := block.Rows[rowIdx].Group; g != "" && g != codebook.GroupResults {
-			group = g
-		}
+		vals := r.cells[r.valStart:]
 		if placed[rowIdx] != nil {
 			if countValues(placed[rowIdx].vals) > 0 || countValues(vals) == 0 {
 				placed[rowIdx].flags = appendUnique(placed[rowIdx].flags, FlagDuplicateRow)
@@ -418,13 +431,12 @@ func (m *mapper) mapRequests() {
 			}
 		}
 		rr := &reqRow{key: block.Rows[rowIdx].Key, src: r, vals: vals, flags: flags}
-		first := valStart
-		if valStart < len(r.cells) {
-			first = r.cells[valStart].loc.Col
+		first := r.valStart
+		if r.valStart < len(r.cells) {
+			first = r.cells[r.valStart].loc.Col
 		}
 		rr.cands = placements(vals, first)
 		placed[rowIdx] = rr
-		lastRow = rowIdx
 	}
 	if !found {
 		return
