@@ -171,20 +171,26 @@ type rangeStats struct {
 func (b *builder) body(grids []*doc.Table) (int, int) {
 	n := len(b.items)
 	best, bestSize := -1, 0
+	var sizes []int // prefix sums of content size, for known containers
 	for i, c := range b.containers {
 		if !c.known {
 			continue
 		}
-		size := 0
-		for k := c.start; k < c.end; k++ {
-			if it := &b.items[k]; it.table >= 0 {
-				if g := grids[it.table]; g != nil && len(g.Rows) >= 2 {
-					size += 200
+		if sizes == nil {
+			sizes = make([]int, n+1)
+			for k := range b.items {
+				size := 0
+				if it := &b.items[k]; it.table >= 0 {
+					if g := grids[it.table]; g != nil && len(g.Rows) >= 2 {
+						size = 200
+					}
+				} else {
+					size = int(it.runes)
 				}
-			} else {
-				size += int(it.runes)
+				sizes[k+1] = sizes[k] + size
 			}
 		}
+		size := sizes[c.end] - sizes[c.start]
 		if size >= 20 && size > bestSize {
 			best, bestSize = i, size
 		}

@@ -114,8 +114,9 @@ type builder struct {
 	skipTag              atom.Atom
 	spanCopies           int
 	deepWarned           bool
-	metaTags             []doc.Field // from <meta name=...> in source order
-	lastClass            string      // cache for classNames
+	open                 map[atom.Atom]int // open elements on the stack, by tag
+	metaTags             []doc.Field       // from <meta name=...> in source order
+	lastClass            string            // cache for classNames
 	lastClassFlags       uint8
 	lastClassKnown       bool
 	warnings             []string
@@ -130,6 +131,7 @@ func newBuilder(size int) *builder {
 		items: make([]item, 0, 64+size/40),
 		cells: make([]cellText, 0, 64+size/48),
 		seg:   make([]byte, 0, 256),
+		open:  make(map[atom.Atom]int),
 		arena: make([]byte, 0, 64+size/3),
 		line:  1,
 	}
@@ -436,6 +438,7 @@ func (b *builder) push(a atom.Atom, id, class []byte) {
 		}
 	}
 	b.stack = append(b.stack, e)
+	b.open[a]++
 }
 
 // Government websites print their page metadata in <meta> tags too (the
@@ -489,6 +492,9 @@ func (b *builder) classNames(class []byte) (uint8, bool) {
 // popTo closes the innermost open a and everything opened after it. An end
 // tag does not reach across a table or cell boundary, as in HTML scoping.
 func (b *builder) popTo(a atom.Atom) {
+	if b.open[a] == 0 {
+		return // a stray end tag: nothing to search for
+	}
 	for i := len(b.stack) - 1; i >= 0; i-- {
 		tag := b.stack[i].tag
 		if tag == a {
@@ -506,6 +512,7 @@ func (b *builder) popTo(a atom.Atom) {
 func (b *builder) pop() {
 	e := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
+	b.open[e.tag]--
 	// An element holding a single segment (most table cells) is never
 	// chosen over its parent, so it is not recorded.
 	if e.cand && (len(b.items)-e.start >= 2 || (e.known && len(b.items) > e.start)) {
