@@ -146,6 +146,12 @@ func TestHostileMarkup(t *testing.T) {
 				t.Errorf("paragraphs = %q", p)
 			}
 		}},
+		{"stray end tags under a deep stack", strings.Repeat("<span>", 600) + "文" + strings.Repeat("</div></p></a>", 200000), nil},
+		{"known containers nested deep", strings.Repeat(`<div id="zoom"><p>段</p>`, 3000), func(t *testing.T, d *doc.Document) {
+			if len(d.Paragraphs()) == 0 {
+				t.Errorf("no paragraphs")
+			}
+		}},
 		{"plaintext", `<p>a</p><plaintext><table><tr><td>1`, nil},
 	}
 	for _, c := range cases {
