@@ -142,6 +142,7 @@ func (b *builder) document() *doc.Document {
 	}
 
 	start, end := b.body(grids)
+	start, end = b.coverReportTables(grids, start, end, d)
 	for i := start; i < end; i++ {
 		it := &b.items[i]
 		switch {
@@ -156,6 +157,44 @@ func (b *builder) document() *doc.Document {
 	d.Title = b.pickTitle(start, end)
 	d.Meta = b.meta(grids, start, end)
 	return d
+}
+
+// reportTableLabels are header labels of the report templates' tables
+// (domain spec §1); a table holding one is a report table wherever it is.
+var reportTableLabels = []string{"第二十条", "信息内容", "申请人情况", "本年新收", "行政复议", "行政诉讼"}
+
+// coverReportTables widens the body to take in report tables that a CMS
+// placed outside its article container: losing a table is worse than
+// reading some page furniture beside it.
+func (b *builder) coverReportTables(grids []*doc.Table, start, end int, d *doc.Document) (int, int) {
+	s, e := start, end
+	for i := range b.items {
+		it := &b.items[i]
+		if it.table < 0 || (i >= start && i < end) || grids[it.table] == nil || !isReportTable(grids[it.table]) {
+			continue
+		}
+		s, e = min(s, i), max(e, i+1)
+	}
+	if s != start || e != end {
+		d.Warnings = append(d.Warnings, "report tables found outside the article container: body widened to include them")
+	}
+	return s, e
+}
+
+func isReportTable(g *doc.Table) bool {
+	for _, row := range g.Rows {
+		for _, c := range row {
+			if c.Spanned || len(c.Text) > 120 {
+				continue
+			}
+			for _, l := range reportTableLabels {
+				if strings.Contains(c.Text, l) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // rangeStats summarises the items in a candidate body.

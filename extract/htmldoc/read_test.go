@@ -103,6 +103,21 @@ func TestBodySelection(t *testing.T) {
 		})
 	}
 
+	t.Run("report tables outside the known container are taken in", func(t *testing.T) {
+		page := chrome + `<div id="zoom"><p>一、总体情况</p><p>本年度共收到申请3件，详见下表。</p></div>` +
+			`<table><tr><td colspan="5">行政复议</td></tr><tr><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr></table>` +
+			`<table><tr><td>索引号</td><td>发布机构</td></tr><tr><td>X1</td><td>某局</td></tr></table>` + footer
+		d := mustRead(t, page)
+		if len(d.Tables()) != 1 || d.Tables()[0].Rows[0][0].Text != "行政复议" {
+			t.Fatalf("tables = %d", len(d.Tables()))
+		}
+		if got := d.Paragraphs(); len(got) != 2 || got[0] != "一、总体情况" {
+			t.Errorf("paragraphs = %q", got)
+		}
+		if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "widened") {
+			t.Errorf("warnings = %q", d.Warnings)
+		}
+	})
 	t.Run("a known container that is empty is passed over", func(t *testing.T) {
 		d := mustRead(t, `<div id="zoom"> </div><div>`+report+`</div>`)
 		if p := d.Paragraphs(); len(p) == 0 || p[0] != "一、总体情况" {
