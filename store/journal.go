@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.uber.org/zap"
@@ -30,6 +32,14 @@ type journal struct {
 func (s *Store) publish(j *journal) error {
 	if len(j.Renames) == 0 && len(j.Deletes) == 0 {
 		return nil
+	}
+	// The new files must be on disk before the journal names them.
+	files := make([]string, len(j.Renames))
+	for i, r := range j.Renames {
+		files[i] = filepath.Join(s.opts.Root, r[0])
+	}
+	if err := syncAll(files); err != nil {
+		return err
 	}
 	data, err := json.Marshal(j)
 	if err != nil {
@@ -74,11 +84,12 @@ func applyJournal(root string, j *journal) error {
 	// A new partition directory must itself be durable in its parent, up
 	// to Root.
 	for d := range dirs {
-		for ; d != root && strings.HasPrefix(d, root); d = filepath.Dir(d) {
-			if err := syncDir(d); err != nil {
-				return err
-			}
+		for d = filepath.Dir(d); d != root && strings.HasPrefix(d, root); d = filepath.Dir(d) {
+			dirs[d] = true
 		}
+	}
+	if err := syncAll(slices.Collect(maps.Keys(dirs))); err != nil {
+		return err
 	}
 	if err := os.Remove(filepath.Join(root, journalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -158,6 +169,27 @@ func writeSync(path string, data []byte) error {
 	return f.Close()
 }
 
+// syncAll fsyncs files or directories, several at a time: each fsync
+// mostly waits for the disk, and a commit has one per partition.
+func syncAll(paths []string) error {
+	sem := make(chan struct{}, 8)
+	errs := make(chan error, len(paths))
+	for _, p := range paths {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			errs <- syncDir(p)
+		}()
+	}
+	for range paths {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncDir fsyncs a file or directory.
 func syncDir(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {

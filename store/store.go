@@ -472,6 +472,7 @@ func commitTable[T, M any](ctx context.Context, s *Store, t *table[T, M], parts 
 		if tmp == "" {
 			if existed {
 				j.Deletes = append(j.Deletes, final)
+				sum.Removed++
 			}
 			continue
 		}

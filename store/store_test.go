@@ -325,6 +325,27 @@ func TestNewerExtractorReplaces(t *testing.T) {
 	if !found {
 		t.Error("v2 cell not found")
 	}
+
+	// v3 finds the year and region of report 4, which was filed under 0/0:
+	// same content, same report_id, new partition; the old one empties.
+	reps = storetest.Seeds()
+	reps[4].ReportYear, reps[4].RegionCode = 2021, "330703"
+	sum = write(t, root, "v3", reps[4:5])
+	if sum.Rewritten != 1 || sum.Removed != 1 { // only reports/ had a file under 0/0: no cells, no checks
+		t.Errorf("summary %+v", sum)
+	}
+	if files := publishedFiles(t, root, Reports); slices.ContainsFunc(files, func(f string) bool { return strings.Contains(f, "year=0") }) {
+		t.Errorf("year=0 partition still published: %q", files)
+	}
+	var moved []string
+	for _, r := range readDataset[reportRow](t, root, Reports) {
+		if r.Row.Source == reps[4].Source {
+			moved = append(moved, r.Part+" "+r.Row.ExtractorVersion)
+		}
+	}
+	if !slices.Equal(moved, []string{"year=2021/province=33 v3"}) {
+		t.Errorf("report 4 rows: %q", moved)
+	}
 }
 
 func TestChangedContentReplacesSource(t *testing.T) {
@@ -340,7 +361,7 @@ func TestChangedContentReplacesSource(t *testing.T) {
 	r.ReportYear = 2020
 	r.Cells = r.Cells[1:]
 	sum := write(t, root, "v1", []*extract.Report{r})
-	if sum.Replaced != 1 || sum.Rewritten != 0 || sum.Removed != 0 {
+	if sum.Replaced != 1 || sum.Rewritten != 0 || sum.Removed != 3 {
 		t.Errorf("summary %+v", sum)
 	}
 	if _, err := os.Stat(filepath.Join(root, Cells, "year=2019", "province=63", fileName)); !os.IsNotExist(err) {

@@ -436,8 +436,8 @@ func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, 
 	return total, counts, nil
 }
 
-// writeFile merges srcs into a new hidden file in dir, makes it durable and
-// checks it can be read back. It returns the file's path ("" if no rows
+// writeFile merges srcs into a new hidden file in dir and checks it can be
+// read back. It returns the file's path ("" if no rows
 // remain), its row count and the rows taken from each source.
 func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T) int, dedupe bool, srcs []source[T], opts []parquet.WriterOption) (string, int64, []int64, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -469,9 +469,7 @@ func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T
 	if err := bw.Flush(); err != nil {
 		return fail(err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
+	// fsync comes later, for all files of a commit at once (syncAll).
 	if err := f.Close(); err != nil {
 		os.Remove(path)
 		return "", 0, nil, err
