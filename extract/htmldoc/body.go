@@ -369,6 +369,12 @@ func (b *builder) pickTitle(start, end int) string {
 		default:
 			continue
 		}
+		if sectionMarker(it.text) > 0 {
+			continue // a section heading of the report, not its title
+		}
+		if strings.Contains(it.text, "报告") || strings.Contains(it.text, "年报") {
+			rank -= 5 // the report titles' own wording (domain spec §5.1)
+		}
 		if page != "" {
 			h, p := squash(it.text), squash(page)
 			if strings.Contains(h, p) || (strings.Contains(p, h) && 2*utf8.RuneCountInString(h) >= utf8.RuneCountInString(p)) {

@@ -143,6 +143,7 @@ func TestTitle(t *testing.T) {
 		{"<title> minus site suffix when there is no heading", `<title> 某局2019年度政府信息公开工作年度报告 - 某某区政府网 </title><p>正文</p>`, "某局2019年度政府信息公开工作年度报告"},
 		{"<title> with a pipe", `<title>某局2019年报告|某区</title><p>正文</p>`, "某局2019年报告"},
 		{"ArticleTitle <meta> before <title>", `<head><meta name="ArticleTitle" content="某局2020年政府信息公开工作年度报告"><title>某局2020年报_某区</title></head><p>正文</p>`, "某局2020年政府信息公开工作年度报告"},
+		{"section headings in h1 are not the title", `<title>某市人民政府</title><div class="title">某局2021年政府信息公开工作年度报告</div><div id="zoom"><h1>一、总体情况</h1><p>正文正文正文正文正文正文正文正文</p></div>`, "某局2021年政府信息公开工作年度报告"},
 		{"no title at all", `<p>正文</p>`, ""},
 	}
 	for _, c := range cases {
