@@ -157,23 +157,13 @@ func (m *mapper) mapActive() {
 			continue
 		}
 		// A data row: the first label names the row.
-		u := units[0]
-		var best codebook.Row
-		var bestBlock *codebook.Block
-		score := 0.0
-		if i, s := activeRowMatcher.best(u.core, labelLow); i >= 0 {
-			key := activeRowKeys[i]
-			for bi := range layout.Blocks {
-				b := &layout.Blocks[bi]
-				for _, row := range b.Rows {
-					if row.Key == key {
-						best, bestBlock, score = row, b, s
-					}
-				}
-			}
-		}
-		if bestBlock == nil || score < labelLow {
+		i, score := activeRowMatcher.best(units[0].core, labelLow)
+		if i < 0 {
 			continue
+		}
+		best, bestBlock, ok := layout.Row(activeRowKeys[i])
+		if !ok {
+			continue // a row of the other template version
 		}
 		var flags []string
 		if score < labelSure {
