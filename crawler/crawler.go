@@ -10,9 +10,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -291,20 +291,34 @@ func backoff(pol configs.Politeness, attempt int) time.Duration {
 }
 
 // parseRetryAfter reads a Retry-After value, seconds or HTTP-date; ok is
-// false when absent or unreadable.
+// false when absent or unreadable. Absurd values are clipped to a day (the
+// caller caps them at backoff_max anyway) so they cannot overflow.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	const day = 24 * time.Hour
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	var secs int64
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && regexp.MustCompile(`^\d+$`).MatchString(v) {
+	if allDigits(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(day/time.Second) {
+			return day, true // too many digits to parse is still a number
+		}
 		return time.Duration(secs) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), day), true
 	}
 	return 0, false
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // summary builds the run's summary from the capture log on disk, so that
