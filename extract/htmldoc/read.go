@@ -250,7 +250,7 @@ func (b *builder) startTag(raw []byte, a atom.Atom, selfClosing bool, line int) 
 			t.startRow(b)
 		}
 		cell := int32(len(b.cells))
-		b.cells = append(b.cells, cellText{table: b.openTables[len(b.openTables)-1], line: int32(line)})
+		b.cells = append(grow(b.cells), cellText{table: b.openTables[len(b.openTables)-1], line: int32(line)})
 		t.addCell(b, cell, colspan, rowspan)
 		b.push(a, id, class)
 	case atom.Thead, atom.Tbody, atom.Tfoot:
@@ -354,7 +354,7 @@ func (b *builder) startTable(line int) {
 		p.hasNested = true
 	}
 	b.tables = append(b.tables, t)
-	b.items = append(b.items, item{table: idx, owner: -1, line: int32(line)})
+	b.items = append(grow(b.items), item{table: idx, owner: -1, line: int32(line)})
 	b.openTables = append(b.openTables, idx)
 	b.push(atom.Table, nil, nil)
 }
@@ -644,7 +644,7 @@ func (b *builder) flush() {
 	// allocation each would dominate the garbage collector's work.
 	off := len(b.arena)
 	b.arena = append(b.arena, b.seg...)
-	b.items = append(b.items, item{
+	b.items = append(grow(b.items), item{
 		off:   int32(off),
 		n:     int32(len(b.seg)),
 		line:  int32(b.segLine),
@@ -679,6 +679,15 @@ func (b *builder) captionFirst(t *tableBuilder) {
 			b.stack[i].start++
 		}
 	}
+}
+
+// grow doubles a full slice's capacity. append grows large slices by a
+// quarter at a time, which copies a page's items many times over.
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	return append(make([]T, 0, 2*cap(s)+16), s...)
 }
 
 // isWide reports whether r is an East Asian wide or fullwidth character.
