@@ -165,15 +165,25 @@ var reportTableLabels = []string{"第二十条", "信息内容", "申请人情�
 
 // coverReportTables widens the body to take in report tables that a CMS
 // placed outside its article container: losing a table is worse than
-// reading some page furniture beside it.
+// reading some page furniture beside it. A table whose template labels
+// the body already has (a hidden print copy, say) is not taken in.
 func (b *builder) coverReportTables(grids []*doc.Table, start, end int, d *doc.Document) (int, int) {
+	var inBody uint
+	for i := start; i < end; i++ {
+		if it := &b.items[i]; it.table >= 0 && grids[it.table] != nil {
+			inBody |= reportLabels(grids[it.table])
+		}
+	}
 	s, e := start, end
 	for i := range b.items {
 		it := &b.items[i]
-		if it.table < 0 || (i >= start && i < end) || grids[it.table] == nil || !isReportTable(grids[it.table]) {
+		if it.table < 0 || (i >= start && i < end) || grids[it.table] == nil {
 			continue
 		}
-		s, e = min(s, i), max(e, i+1)
+		if l := reportLabels(grids[it.table]); l&^inBody != 0 {
+			s, e = min(s, i), max(e, i+1)
+			inBody |= l
+		}
 	}
 	if s != start || e != end {
 		d.Warnings = append(d.Warnings, "report tables found outside the article container: body widened to include them")
@@ -181,20 +191,23 @@ func (b *builder) coverReportTables(grids []*doc.Table, start, end int, d *doc.D
 	return s, e
 }
 
-func isReportTable(g *doc.Table) bool {
+// reportLabels returns the set (bit i for reportTableLabels[i]) of
+// template labels in the table's cells.
+func reportLabels(g *doc.Table) uint {
+	var set uint
 	for _, row := range g.Rows {
 		for _, c := range row {
 			if c.Spanned || len(c.Text) > 120 {
 				continue
 			}
-			for _, l := range reportTableLabels {
+			for i, l := range reportTableLabels {
 				if strings.Contains(c.Text, l) {
-					return true
+					set |= 1 << i
 				}
 			}
 		}
 	}
-	return false
+	return set
 }
 
 // rangeStats summarises the items in a candidate body.

@@ -118,6 +118,13 @@ func TestBodySelection(t *testing.T) {
 			t.Errorf("warnings = %q", d.Warnings)
 		}
 	})
+	t.Run("a hidden copy of the body's tables is not taken in", func(t *testing.T) {
+		table := `<table><tr><td colspan="5">行政复议</td></tr><tr><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr></table>`
+		d := mustRead(t, `<div id="zoom"><p>一、总体情况</p><p>正文正文正文正文</p>`+table+`</div><div id="print" style="display:none">`+table+`</div>`)
+		if len(d.Tables()) != 1 || len(d.Warnings) != 0 {
+			t.Errorf("tables = %d, warnings %q", len(d.Tables()), d.Warnings)
+		}
+	})
 	t.Run("a known container that is empty is passed over", func(t *testing.T) {
 		d := mustRead(t, `<div id="zoom"> </div><div>`+report+`</div>`)
 		if p := d.Paragraphs(); len(p) == 0 || p[0] != "一、总体情况" {
