@@ -134,7 +134,9 @@ func fragments(p page, offset float64) []frag {
 			ra, _ := lastRune(last.text)
 			rb := []rune(w.text)[0]
 			limit := 0.4 * h
-			if isCJK(ra) && unicode.IsDigit(rb) && ordinalRE.MatchString(w.text) {
+			if unicode.IsDigit(ra) && unicode.IsDigit(rb) {
+				limit = 0.15 * h // two numbers a space apart are two values
+			} else if isCJK(ra) && unicode.IsDigit(rb) && ordinalRE.MatchString(w.text) {
 				limit = 0 // （四） | 1.本机关…: the next cell's item number
 			} else if isCJK(ra) && isCJK(rb) {
 				limit = 0.12 * h
@@ -344,7 +346,9 @@ func paragraphLike(l line, m metrics) bool {
 	if l.x1-l.x0 >= 0.55*m.width {
 		return true
 	}
-	return strings.HasSuffix(t, "。") || strings.HasSuffix(t, "；") || strings.HasSuffix(t, "：")
+	// A sentence end, on a line longer than the pieces of a narrow cell
+	// (系为：, a stacked fragment of a table note).
+	return l.x1-l.x0 >= 6*m.em && (strings.HasSuffix(t, "。") || strings.HasSuffix(t, "；") || strings.HasSuffix(t, "："))
 }
 
 // region is a run of lines [from, to) forming one table; joined marks a

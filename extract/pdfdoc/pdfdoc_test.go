@@ -506,3 +506,27 @@ func TestLayoutPageBreaks(t *testing.T) {
 		}
 	}
 }
+
+// The same 2021 report with Word's default table layout: top-aligned
+// cells and right-aligned numbers, so header text no longer sits over its
+// numbers and wrapped labels hang below their values.
+func TestLayoutTopAligned(t *testing.T) {
+	d, err := fromTSV(fixture(t, "report2021-top.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := d.Tables()
+	if len(tables) != 3 {
+		t.Fatalf("%d tables, want 3", len(tables))
+	}
+	checkRows(t, tables[0], []dataRow{
+		{"信息内容", v("本年制发件数,本年废止件数,现行有效件数")},
+		{"规章", v("2,1,15")},
+		{"行政规范性文件", v("12,3,48")},
+	})
+	checkRows(t, tables[1], requests2021)
+	if n := len(tables[1].Rows[len(tables[1].Rows)-1]); n != 10 {
+		t.Errorf("section 三 has %d columns, want 3 label + 7 value", n)
+	}
+	checkRows(t, tables[2], []dataRow{{"3", v("3,1,0,1,5,2,0,1,0,3,1,0,0,1,2")}})
+}

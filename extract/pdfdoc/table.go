@@ -71,8 +71,21 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 	}
 	var labels, values []*cell
 	// A cell reaching into the value columns is a header or caption, not
-	// a row label: labels end before the values start.
-	inValues := func(c *cell) bool { return c.x1 > valueLeft+2 }
+	// a row label: labels end before the values start. So is a cell right
+	// of every row label (a header over right-aligned numbers).
+	labelRight := valueLeft
+	if !math.IsInf(valueLeft, 0) {
+		labelRight = math.Inf(-1)
+		for _, c := range cells {
+			if !c.value && c.x1 <= valueLeft+2 && levelWithNumber(c, cells) {
+				labelRight = max(labelRight, c.x1)
+			}
+		}
+		if math.IsInf(labelRight, -1) {
+			labelRight = valueLeft
+		}
+	}
+	inValues := func(c *cell) bool { return c.x1 > valueLeft+2 || c.x0 > labelRight+1 }
 	for _, c := range cells {
 		if inValues(c) {
 			values = append(values, c)
@@ -81,10 +94,7 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 		}
 	}
 	lb := bands(labels, nil)
-	vb := bands(values, func(c *cell) bool { return sharesLine(c, values) })
-	if len(vb) == 0 {
-		vb = bands(values, nil)
-	}
+	vb := valueBands(values)
 
 	// Rows: y-centres of the value-area cells, chained.
 	type row struct {
@@ -279,6 +289,16 @@ func joinStacked(fs []frag, m metrics) []*cell {
 	return out
 }
 
+// levelWithNumber reports whether a number sits level with c: c is a row label.
+func levelWithNumber(c *cell, cs []*cell) bool {
+	for _, o := range cs {
+		if o != c && o.value && o.y0 < c.y1 && c.y0 < o.y1 && isNumber(o.text()) {
+			return true
+		}
+	}
+	return false
+}
+
 // sharesLine reports whether another cell of cs sits level with c.
 func sharesLine(c *cell, cs []*cell) bool {
 	for _, o := range cs {
@@ -446,4 +466,74 @@ func joinCutLabels(rows [][]doc.Cell, kept, pages []int, labelCols int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// valueBands finds the value columns from the value-area cells of rows
+// with several values, narrowest first (see bands), then folds header-only
+// bands into number bands (see mergeHeaderBands).
+func valueBands(values []*cell) []band {
+	vb := bands(values, func(c *cell) bool { return sharesLine(c, values) })
+	if len(vb) == 0 {
+		vb = bands(values, nil)
+	}
+	return mergeHeaderBands(vb, values)
+}
+
+// mergeHeaderBands folds a band holding only header text into a
+// neighbouring band of numbers that has no header of its own: a centred
+// header over right-aligned numbers, not a column of its own. A column
+// whose values are all blank sits next to bands with their own headers
+// and keeps its band.
+func mergeHeaderBands(bs []band, cs []*cell) []band {
+	if len(bs) < 2 {
+		return bs
+	}
+	numeric := make([]bool, len(bs))
+	headed := make([]bool, len(bs))
+	for _, c := range cs {
+		num := c.value && isNumber(c.text())
+		var over []int
+		for k, b := range bs {
+			switch {
+			case num && c.cx() >= b.x0 && c.cx() <= b.x1:
+				numeric[k] = true
+			case !c.value && overlap(c.x0, c.x1, b.x0, b.x1) > 1:
+				over = append(over, k)
+			}
+		}
+		// A spanning header heads no single column, nor does a caption
+		// alone on its line (第二十条第（一）项).
+		if len(over) == 1 && sharesLine(c, cs) {
+			headed[over[0]] = true
+		}
+	}
+	out := slices.Clone(bs)
+	merged := make([]bool, len(bs))
+	for k, b := range bs {
+		if numeric[k] || !headed[k] {
+			continue
+		}
+		c := (b.x0 + b.x1) / 2
+		best, bd := -1, math.Inf(1)
+		for _, j := range []int{k - 1, k + 1} {
+			if j < 0 || j >= len(bs) || !numeric[j] || headed[j] {
+				continue
+			}
+			if d := math.Abs((bs[j].x0+bs[j].x1)/2 - c); d < bd {
+				best, bd = j, d
+			}
+		}
+		if best >= 0 {
+			out[best].x0, out[best].x1 = min(out[best].x0, b.x0), max(out[best].x1, b.x1)
+			headed[best] = true // one header per column
+			merged[k] = true
+		}
+	}
+	res := out[:0]
+	for k, b := range out {
+		if !merged[k] {
+			res = append(res, b)
+		}
+	}
+	return res
 }
