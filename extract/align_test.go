@@ -312,7 +312,11 @@ func TestSplitAtOrdinals(t *testing.T) {
 		{"2.其他法律行政法规禁止公开", "2.其他法律行政法规禁止公开"},
 	}
 	for _, tt := range tests {
-		if got := strings.Join(splitAtOrdinals(tt.in), "|"); got != tt.want {
+		parts := splitAtOrdinals(tt.in)
+		if parts == nil {
+			parts = []string{tt.in} // nil: nothing to split
+		}
+		if got := strings.Join(parts, "|"); got != tt.want {
 			t.Errorf("splitAtOrdinals(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -116,14 +116,14 @@ func r4Score(vals []scell) int {
 		var sum float64
 		anyv := false
 		for _, c := range vals[g : g+4] {
-			if c.val.v != nil {
-				sum += *c.val.v
+			if c.val.has {
+				sum += c.val.num
 				anyv = true
 			}
 		}
 		var t float64
-		if v := vals[g+4].val.v; v != nil {
-			t = *v
+		if v := vals[g+4].val; v.has {
+			t = v.num
 			anyv = true
 		}
 		if anyv && math.Abs(sum-t) < 1e-6 {

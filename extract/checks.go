@@ -24,10 +24,10 @@ type term struct {
 
 func (m *mapper) term(key codebook.Key) term {
 	v, ok := m.vals[key]
-	if !ok || v.v == nil {
+	if !ok || !v.has {
 		return term{blank: true}
 	}
-	return term{v: *v.v}
+	return term{v: v.num}
 }
 
 // sumCheck records rule: parts sum to total. A check whose cells are all
@@ -55,12 +55,14 @@ func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, to
 	if len(shown) == 0 {
 		shown = []string{"0"}
 	}
-	exp, act := sum, tot.v
-	c.Expected, c.Actual = &exp, &act
-	ok := math.Abs(exp-act) < 1e-6
-	c.Passed = &ok
+	m.assess(&c, sum, tot.v, math.Abs(sum-tot.v) < 1e-6)
 	c.Detail = strings.Join(shown, "+") + "=" + fmtNum(sum) + ", total " + fmtNum(tot.v)
 	m.rep.Checks = append(m.rep.Checks, c)
+}
+
+// assess fills in an assessed check.
+func (m *mapper) assess(c *Check, expected, actual float64, passed bool) {
+	c.Expected, c.Actual, c.Passed = m.arena.float(expected), m.arena.float(actual), m.arena.bool(passed)
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -77,8 +79,7 @@ func (m *mapper) checks() {
 			n, o, t, f := m.term(key("new", col.Key)), m.term(key("carried_over", col.Key)), m.term(key("total", col.Key)), m.term(key("carried_forward", col.Key))
 			if !(n.blank && o.blank && t.blank && f.blank) {
 				exp, act := n.v+o.v-f.v, t.v
-				ok := math.Abs(exp-act) < 1e-6
-				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				m.assess(&c, exp, act, math.Abs(exp-act) < 1e-6)
 				c.Detail = fmtNum(n.v) + "+" + fmtNum(o.v) + "=" + fmtNum(n.v+o.v) + ", total+carried_forward " + fmtNum(t.v) + "+" + fmtNum(f.v) + "=" + fmtNum(t.v+f.v)
 			}
 			m.rep.Checks = append(m.rep.Checks, c)
@@ -133,8 +134,7 @@ func (m *mapper) formatChecks() {
 	flush := func(table, row string, any bool, bad []string) {
 		c := Check{Rule: "R5", Scope: table + "." + row, Severity: SeverityFormat}
 		if any {
-			ok := len(bad) == 0
-			c.Passed = &ok
+			c.Passed = m.arena.bool(len(bad) == 0)
 			c.Detail = strings.Join(bad, "; ")
 		}
 		m.rep.Checks = append(m.rep.Checks, c)
@@ -159,8 +159,8 @@ func (m *mapper) formatChecks() {
 		switch {
 		case v.negative && !col.Signed:
 			bad = append(bad, c.Col+" negative ("+c.Raw+")")
-		case v.decimals > col.Decimals:
-			bad = append(bad, c.Col+" has "+strconv.Itoa(v.decimals)+" decimals ("+c.Raw+")")
+		case int(v.decimals) > col.Decimals:
+			bad = append(bad, c.Col+" has "+strconv.Itoa(int(v.decimals))+" decimals ("+c.Raw+")")
 		}
 	}
 	if len(m.rep.Cells) > 0 {
@@ -242,9 +242,7 @@ func (m *mapper) narrativeChecks() {
 			}
 			c := Check{Rule: "R10", Scope: "requests.new.total", Severity: SeveritySoft}
 			if !total.blank {
-				exp, act := want, total.v
-				ok := exp == act
-				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				m.assess(&c, want, total.v, want == total.v)
 				c.Detail = "narrative " + fmtNum(want) + ", table " + fmtNum(total.v)
 			}
 			m.rep.Checks = append(m.rep.Checks, c)
@@ -266,9 +264,7 @@ func (m *mapper) narrativeChecks() {
 				}
 			}
 			if !allBlank {
-				exp, act := 0.0, sum
-				ok := sum == 0
-				c.Expected, c.Actual, c.Passed = &exp, &act, &ok
+				m.assess(&c, 0, sum, sum == 0)
 				c.Detail = "narrative says none; table sum " + fmtNum(sum)
 			}
 			m.rep.Checks = append(m.rep.Checks, c)

@@ -96,10 +96,10 @@ func goldValueMatches(c Cell, want string) bool {
 		return c.Value == nil && strings.TrimSpace(c.Raw) == ""
 	}
 	v := parseValue(want)
-	if v.v == nil {
+	if !v.has {
 		return c.Value == nil && normalize(c.Raw) == normalize(want)
 	}
-	return c.Value != nil && *c.Value == *v.v && (v.unit == "" || v.unit == c.Unit)
+	return c.Value != nil && *c.Value == v.num && (v.unit == "" || v.unit == c.Unit)
 }
 
 func valueString(c Cell) string {

@@ -68,6 +68,7 @@ type mapper struct {
 	year int // report year, a prior for template detection
 	// lostValue is set when a non-zero value had to be dropped as an extra cell.
 	lostValue bool
+	arena arena
 	// values for the checks: key → parsed value of the emitted cell
 	vals map[codebook.Key]value
 }
@@ -268,6 +269,7 @@ type labelUnit struct {
 // after the first value cell are notes, not part of the row label.
 func rowLabels(r srow) ([]labelUnit, int) {
 	var units []labelUnit
+	var oneLabel [1]string
 	valStart := 0
 	pendingOrd := ordinal{}
 	for i, c := range r.cells {
@@ -278,7 +280,12 @@ func rowLabels(r srow) ([]labelUnit, int) {
 			continue
 		}
 		valStart = i + 1
-		for _, part := range splitAtOrdinals(c.norm) {
+		parts := splitAtOrdinals(c.norm)
+		if parts == nil {
+			parts = oneLabel[:]
+			oneLabel[0] = c.norm
+		}
+		for _, part := range parts {
 			ord, rest := splitOrdinal(part)
 			rest = stripNotes(rest)
 			if rest == "" {
@@ -300,10 +307,11 @@ func rowLabels(r srow) ([]labelUnit, int) {
 // splitAtOrdinals splits a normalised label before every numbering that
 // follows a CJK character other than 第, so a group label and its first
 // sub-row merged into one cell ((三)不予公开1.属于国家秘密) read as both.
-// Numbering is (一)…(十…) or 1–2 digits followed by . or 、 and not by a digit.
+// Numbering is (一)…(十…) or 1–2 digits followed by . or 、 and not by a
+// digit. It returns nil when there is nothing to split.
 func splitAtOrdinals(n string) []string {
 	if !strings.ContainsAny(n, "(.、") {
-		return []string{n}
+		return nil
 	}
 	var parts []string
 	start := 0
@@ -337,6 +345,9 @@ func splitAtOrdinals(n string) []string {
 		parts = append(parts, n[start:i])
 		start = i
 	}
+	if parts == nil {
+		return nil // nothing to split
+	}
 	return append(parts, n[start:])
 }
 
@@ -352,11 +363,13 @@ func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align str
 		c.Raw = src.raw
 		c.Loc = src.loc
 		v = src.val
-		c.Value = v.v
+		if v.has {
+			c.Value = m.arena.float(v.num)
+		}
 		if v.unit != "" {
 			unit = v.unit
 		}
-		c.Flags = append(c.Flags, v.flags...)
+		c.Flags = append(c.Flags, v.flags.list()...)
 	}
 	c.Unit = unit
 	for _, f := range flags {
@@ -390,7 +403,7 @@ func (m *mapper) noteDropped(scope string, dropped []scell) {
 	raws := make([]string, 0, len(dropped))
 	for _, c := range dropped {
 		raws = append(raws, c.raw)
-		if c.val.v != nil && *c.val.v != 0 {
+		if c.val.has && c.val.num != 0 {
 			m.lostValue = true
 		}
 	}
@@ -420,7 +433,7 @@ func splitNumericTail(c doc.Cell) []scell {
 		}
 		vals[i] = v
 		k++
-		if v.v != nil {
+		if v.has {
 			numbers++
 		}
 	}
@@ -441,4 +454,28 @@ func splitNumericTail(c doc.Cell) []scell {
 		out = append(out, scell{raw: fields[i], norm: normalizeValue(fields[i]), val: vals[i], loc: c.Loc})
 	}
 	return out
+}
+
+// arena hands out pointers into shared chunks, so the hundreds of small
+// numbers and booleans of a report cost a few allocations, not one each.
+// Appending within a chunk's capacity never moves it, so pointers stay valid.
+type arena struct {
+	floats []float64
+	bools  []bool
+}
+
+func (a *arena) float(f float64) *float64 {
+	if len(a.floats) == cap(a.floats) {
+		a.floats = make([]float64, 0, 256)
+	}
+	a.floats = append(a.floats, f)
+	return &a.floats[len(a.floats)-1]
+}
+
+func (a *arena) bool(b bool) *bool {
+	if len(a.bools) == cap(a.bools) {
+		a.bools = make([]bool, 0, 128)
+	}
+	a.bools = append(a.bools, b)
+	return &a.bools[len(a.bools)-1]
 }

@@ -211,8 +211,7 @@ type placement struct {
 // after trimming trailing empties; and, when 8 values are present (a
 // third-party subtotal column, a stray cell), with each one left out.
 func placements(vals []scell, valStart int) []placement {
-	var out []placement
-	seen := map[[reqCols]int]bool{}
+	out := make([]placement, 0, 4)
 	nonEmpty := 0
 	for _, v := range vals {
 		if v.val.kind != kindEmpty {
@@ -220,10 +219,11 @@ func placements(vals []scell, valStart int) []placement {
 		}
 	}
 	add := func(idx [reqCols]int) {
-		if seen[idx] {
-			return
+		for _, p := range out {
+			if p.idx == idx {
+				return
+			}
 		}
-		seen[idx] = true
 		used := 0
 		first := -1
 		for c, i := range idx {
@@ -697,10 +697,10 @@ func (a *arith) score(placed []*reqRow) int {
 		}
 		rr := placed[i]
 		j := rr.cands[rr.choice].idx[c]
-		if j < 0 || rr.vals[j].val.v == nil {
+		if j < 0 || !rr.vals[j].val.has {
 			return 0, false
 		}
-		return *rr.vals[j].val.v, true
+		return rr.vals[j].val.num, true
 	}
 	n := 0
 	eq := func(x, y float64, any bool) {

@@ -16,14 +16,53 @@ const (
 	kindLabel          // anything else: a row or column label, a note, a fragment
 )
 
-// value is a parsed value cell.
+// value is a parsed value cell. It holds the number by value: a cell
+// becomes a *float64 only when it is emitted, so reading a table does not
+// allocate per number.
 type value struct {
 	kind     cellKind
-	v        *float64
-	unit     string // unit printed in the cell, "" if none
-	decimals int    // fractional digits as printed
+	has      bool    // a number was read
+	num      float64 // the number, when has
+	unit     string  // unit printed in the cell, "" if none
+	decimals int8    // fractional digits as printed (capped at 127)
 	negative bool
-	flags    []string
+	flags    flagSet
+}
+
+// ptr returns the number as a fresh pointer, nil when there is none.
+func (v value) ptr() *float64 {
+	if !v.has {
+		return nil
+	}
+	f := v.num
+	return &f
+}
+
+// flagSet is the cell flags a value can carry from its own text.
+type flagSet uint8
+
+const (
+	fMarker flagSet = 1 << iota
+	fUnit
+	fNote
+)
+
+// list returns the flags as Flag* strings, in a fixed order.
+func (f flagSet) list() []string {
+	if f == 0 {
+		return nil
+	}
+	var out []string
+	if f&fMarker != 0 {
+		out = append(out, FlagMarker)
+	}
+	if f&fNote != 0 {
+		out = append(out, FlagNoteInCell)
+	}
+	if f&fUnit != 0 {
+		out = append(out, FlagUnitInCell)
+	}
+	return out
 }
 
 var (
@@ -48,11 +87,10 @@ func classify(s string) value {
 	if isASCIINumber(s) && len(s) <= 15 {
 		// The common value cell: a plain integer, read without a regexp.
 		n, _ := strconv.ParseInt(s, 10, 64)
-		f := float64(n)
-		return value{kind: kindValue, v: &f}
+		return value{kind: kindValue, has: true, num: float64(n)}
 	}
 	if markers[s] {
-		return value{kind: kindValue, flags: []string{FlagMarker}}
+		return value{kind: kindValue, flags: fMarker}
 	}
 	if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' {
 		return value{kind: kindLabel} // the common label cell: no regexp
@@ -63,15 +101,15 @@ func classify(s string) value {
 	if m := numUnitRe.FindStringSubmatch(s); m != nil {
 		v := numberText(m[1])
 		v.unit = m[2]
-		v.flags = append(v.flags, FlagUnitInCell)
+		v.flags |= fUnit
 		return v
 	}
 	if m := numNoteRe.FindStringSubmatch(s); m != nil {
 		v := numberText(m[1])
 		v.unit = m[2]
-		v.flags = append(v.flags, FlagNoteInCell)
+		v.flags |= fNote
 		if m[2] != "" {
-			v.flags = append(v.flags, FlagUnitInCell)
+			v.flags |= fUnit
 		}
 		return v
 	}
@@ -94,12 +132,11 @@ func number(s, frac string) value {
 	if f == 0 {
 		f = 0 // no negative zero
 	}
-	v := value{kind: kindValue, v: &f, decimals: len(frac), negative: f < 0}
+	v := value{kind: kindValue, has: true, num: f, decimals: int8(min(len(frac), 127)), negative: f < 0}
 	if len(frac) <= 4 {
 		// Amounts in 万元 carry up to 4 decimals; snap the binary float to
 		// the printed decimal so 3297.1234 stays 3297.1234.
-		r := math.Round(f*1e4) / 1e4
-		v.v = &r
+		v.num = math.Round(f*1e4) / 1e4
 	}
 	return v
 }

@@ -42,12 +42,13 @@ func TestParseValue(t *testing.T) {
 	for _, tt := range tests {
 		v := parseValue(tt.raw)
 		got := ""
-		if v.v != nil {
-			got = strconv.FormatFloat(*v.v, 'f', -1, 64)
+		if v.has {
+			got = strconv.FormatFloat(v.num, 'f', -1, 64)
 		}
-		if v.kind != tt.kind || got != tt.value || v.unit != tt.unit || (tt.flag != "" && !slices.Contains(v.flags, tt.flag)) || (tt.flag == "" && len(v.flags) > 0) {
+		flags := v.flags.list()
+		if v.kind != tt.kind || got != tt.value || v.unit != tt.unit || (tt.flag != "" && !slices.Contains(flags, tt.flag)) || (tt.flag == "" && len(flags) > 0) {
 			t.Errorf("parseValue(%q) = kind %d value %q unit %q flags %v; want kind %d value %q unit %q flag %q",
-				tt.raw, v.kind, got, v.unit, v.flags, tt.kind, tt.value, tt.unit, tt.flag)
+				tt.raw, v.kind, got, v.unit, flags, tt.kind, tt.value, tt.unit, tt.flag)
 		}
 	}
 	if v := parseValue("0.12345"); v.decimals != 5 {
