@@ -68,7 +68,7 @@ type mapper struct {
 	year int // report year, a prior for template detection
 	// lostValue is set when a non-zero value had to be dropped as an extra cell.
 	lostValue bool
-	arena arena
+	arena     arena
 	// values for the checks: key → parsed value of the emitted cell
 	vals map[codebook.Key]value
 }
