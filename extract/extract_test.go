@@ -185,3 +185,35 @@ func TestReaderErrorsWithDocument(t *testing.T) {
 		}
 	}
 }
+
+// One Extractor serves many goroutines (the CLI parses archives in parallel).
+func TestConcurrentParse(t *testing.T) {
+	e, _ := New(Options{})
+	texts := []string{seedText(t, "000_3450487cb858bd82.txt"), seedText(t, "001_b788a0f788d8dbbc.txt"), report2021(nil, nil, appealZeros)}
+	want := make([]int, len(texts))
+	for i, s := range texts {
+		r, _ := e.Parse(context.Background(), Source{Name: "x"}, []byte(s))
+		want[i] = len(r.Cells)
+	}
+	errs := make(chan string, 64)
+	done := make(chan bool)
+	for g := range 8 {
+		go func() {
+			defer func() { done <- true }()
+			for i := range 10 {
+				k := (g + i) % len(texts)
+				r, err := e.Parse(context.Background(), Source{Name: "x"}, []byte(texts[k]))
+				if err != nil || len(r.Cells) != want[k] {
+					errs <- fmt.Sprintf("goroutine %d: %v, %d cells", g, err, len(r.Cells))
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
