@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -340,6 +341,12 @@ func TestReadBroken(t *testing.T) {
 			}
 		})
 	}
+	// Restrictions without a user password are not encryption to us.
+	if d, err := Read(context.Background(), fixture(t, "restricted.pdf"), ""); err != nil {
+		t.Errorf("restricted.pdf: %v", err)
+	} else {
+		checkReport2019(t, d)
+	}
 	if _, err := Read(context.Background(), []byte("<html>not a pdf</html>"), "application/pdf"); !errors.Is(err, ErrNotPDF) {
 		t.Errorf("html: err = %v", err)
 	}
@@ -529,4 +536,20 @@ func TestLayoutTopAligned(t *testing.T) {
 		t.Errorf("section 三 has %d columns, want 3 label + 7 value", n)
 	}
 	checkRows(t, tables[2], []dataRow{{"3", v("3,1,0,1,5,2,0,1,0,3,1,0,0,1,2")}})
+}
+
+// BenchmarkPDFToTextOnly is the baseline for BenchmarkReadPDF: the bare
+// pdftotext run on a file already on disk, without our temp file, TSV
+// parsing or layout.
+func BenchmarkPDFToTextOnly(b *testing.B) {
+	needPoppler(b)
+	bin, _ := exec.LookPath("pdftotext")
+	path, _ := filepath.Abs(filepath.Join("testdata", "report2021.pdf"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := exec.Command(bin, "-tsv", "-enc", "UTF-8", path, os.DevNull).Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 }

@@ -39,6 +39,10 @@ cp "$work/imageonly.pdf" "$here/imageonly.pdf"
 # Encrypted PDF (user password required to open).
 qpdf --encrypt secret-user secret-owner 256 -- "$here/report2019.pdf" "$here/encrypted.pdf"
 
+# Owner password only (copying and printing forbidden), as many agencies
+# publish: it opens without a password and must read normally.
+qpdf --encrypt "" secret-owner 256 --extract=n --print=none -- "$here/report2019.pdf" "$here/restricted.pdf"
+
 # Truncated files: the first 60% of the bytes, as an interrupted download leaves them.
 trunc() { head -c $(($(stat -c %s "$1") * 6 / 10)) "$1" >"$2"; }
 trunc "$here/report2021.pdf" "$here/truncated.pdf"
