@@ -226,6 +226,9 @@ func needsCollapse(s string) bool {
 			prevSpace = true
 		case c < 0x20 || c == 0x7f:
 			return true
+		case c >= 0xE4 && c <= 0xEF:
+			i += 2 // a 3-byte character that is never a space (CJK ideographs)
+			prevSpace = false
 		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
 			// Only these lead bytes start a non-ASCII space (U+0085, U+00A0,
 			// U+1680, U+2000–U+205F, U+3000); CJK text skips the decoding.
