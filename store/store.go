@@ -143,6 +143,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	closed   bool
+	broken   error // a publish failed half-way: only a new Open can finish it
 	staging  string // spill directory, created on first spill
 	spillSeq int
 	buffered int
@@ -330,6 +331,9 @@ func (s *Store) Commit(ctx context.Context) (Summary, error) {
 	if s.closed {
 		return Summary{}, errClosed
 	}
+	if s.broken != nil {
+		return Summary{}, s.broken
+	}
 	drop, err := s.superseded(ctx)
 	if err != nil {
 		return Summary{}, err
@@ -389,8 +393,10 @@ func (s *Store) Commit(ctx context.Context) (Summary, error) {
 		return fail(err) // last moment to give up without publishing
 	}
 	if err := s.publish(&j); err != nil {
-		// The journal is on disk: the next Open completes the publish.
-		return Summary{}, fmt.Errorf("store: publish (completed by the next Open): %w", err)
+		// The journal may be on disk: the next Open completes the publish.
+		// Another commit from this Store could overwrite it, so refuse.
+		s.broken = fmt.Errorf("store: publish failed (the next Open completes it): %w", err)
+		return Summary{}, s.broken
 	}
 	s.resetRun()
 	s.log.Info("committed", zap.Int("reports", sum.Reports), zap.Int("cells", sum.Cells),
