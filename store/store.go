@@ -143,7 +143,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	closed   bool
-	broken   error // a publish failed half-way: only a new Open can finish it
+	broken   error  // a publish failed half-way: only a new Open can finish it
 	staging  string // spill directory, created on first spill
 	spillSeq int
 	buffered int
