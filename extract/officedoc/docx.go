@@ -66,7 +66,16 @@ func (r *Reader) ReadDOCX(data []byte) (*doc.Document, error) {
 		return nil, err
 	}
 	d := &doc.Document{Format: doc.FormatDOCX}
-	p := &docxParser{dec: newScanner(body), maxDepth: o.MaxDepth}
+	// Automatic numbering lives in two optional parts.
+	var num *numbering
+	if numXML, err := read("word/numbering.xml"); err == nil {
+		stylesXML, _ := read("word/styles.xml")
+		num = parseNumbering(numXML, stylesXML)
+	}
+	p := &docxParser{dec: newScanner(body), maxDepth: o.MaxDepth, num: num}
+	if num != nil {
+		p.warnings = num.warnings
+	}
 	if d.Blocks, err = p.document(); err != nil {
 		return nil, fmt.Errorf("docx: %s: %w", main, err)
 	}
@@ -143,6 +152,7 @@ type docxParser struct {
 	dec      *scanner
 	depth    int
 	maxDepth int
+	num      *numbering
 	warnings []string
 }
 
@@ -281,12 +291,36 @@ func (p *docxParser) paragraph() (lines []string, extra []doc.Block, err error) 
 		}
 		sb.Reset()
 	}
+	var ref numRef
+	var style string
+	nested := 0
 	var inline func(xml.StartElement) (bool, error)
 	inline = func(se xml.StartElement) (bool, error) {
 		if !isW(se.Name) {
 			return false, nil
 		}
 		switch se.Name.Local {
+		case "pPr":
+			if nested > 0 {
+				return true, p.skip()
+			}
+			return true, p.children(func(se xml.StartElement) (bool, error) {
+				switch se.Name.Local {
+				case "pStyle":
+					style = attrVal(se)
+				case "numPr":
+					return true, p.children(func(se xml.StartElement) (bool, error) {
+						switch se.Name.Local {
+						case "ilvl":
+							ref.ilvl = attrVal(se)
+						case "numId":
+							ref.numID = attrVal(se)
+						}
+						return true, p.skip()
+					})
+				}
+				return true, p.skip()
+			})
 		case "t":
 			return true, p.text(&sb)
 		case "tab", "ptab":
@@ -297,11 +331,11 @@ func (p *docxParser) paragraph() (lines []string, extra []doc.Block, err error) 
 			sb.WriteByte('-')
 		case "p": // a paragraph in a text box: keep its words apart
 			sb.WriteByte(' ')
-			if err := p.children(inline); err != nil {
-				return true, err
-			}
+			nested++
+			err := p.children(inline)
+			nested--
 			sb.WriteByte(' ')
-			return true, nil
+			return true, err
 		case "tbl":
 			bs, err := p.table()
 			extra = append(extra, bs...)
@@ -313,7 +347,19 @@ func (p *docxParser) paragraph() (lines []string, extra []doc.Block, err error) 
 	}
 	err = p.children(inline)
 	flush()
+	if n := p.num.label(ref, style); n != "" && len(lines) > 0 {
+		lines[0] = n + lines[0]
+	}
 	return lines, extra, err
+}
+
+func attrVal(se xml.StartElement) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == "val" {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // text appends the character data of a w:t element.

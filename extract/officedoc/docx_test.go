@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -421,4 +422,68 @@ func documentXML(t testing.TB, name string) []byte {
 	}
 	t.Fatalf("%s has no word/document.xml", name)
 	return nil
+}
+
+func TestDOCXNumbering(t *testing.T) {
+	w := `xmlns:w="` + nsW + `"`
+	numbering := `<w:numbering ` + w + `>` +
+		`<w:abstractNum w:abstractNumId="7">` +
+		`<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>` +
+		`<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>` +
+		`</w:abstractNum>` +
+		`<w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>` +
+		`<w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num>` +
+		`<w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num>` +
+		`<w:num w:numId="3"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="10"/></w:lvlOverride></w:num>` +
+		`</w:numbering>`
+	styles := `<w:styles ` + w + `>` +
+		`<w:style w:styleId="Heading1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>` +
+		`<w:style w:styleId="MyHeading"><w:basedOn w:val="Heading1"/></w:style>` +
+		`</w:styles>`
+	para := func(ppr, text string) string {
+		return `<w:p><w:pPr>` + ppr + `</w:pPr><w:r><w:t>` + text + `</w:t></w:r></w:p>`
+	}
+	item := `<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>`
+	body := para(`<w:pStyle w:val="Heading1"/>`, "总体情况") +
+		para(`<w:pStyle w:val="MyHeading"/>`, "主动公开政府信息情况") +
+		`<w:tbl><w:tr><w:tc><w:p><w:pPr>` + item + `</w:pPr><w:r><w:t>属于国家秘密</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>0</w:t></w:r></w:p></w:tc></w:tr>` +
+		`<w:tr><w:tc><w:p><w:pPr>` + item + `</w:pPr><w:r><w:t>其他法律行政法规禁止公开</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>` +
+		para(`<w:pStyle w:val="Heading1"/>`, "收到和处理政府信息公开申请情况") +
+		para(item, "重置后的第一项") +
+		para(`<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>`, "要点") +
+		para(`<w:pStyle w:val="Heading1"/><w:numPr><w:numId w:val="0"/></w:numPr>`, "编号已关闭") +
+		para(`<w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>`, "第十项")
+	data := zipOf(t, map[string]string{
+		"word/document.xml":  `<w:document ` + w + `><w:body>` + body + `</w:body></w:document>`,
+		"word/numbering.xml": numbering,
+		"word/styles.xml":    styles,
+	})
+	d, err := (&Reader{}).ReadDOCX(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "1.重置后的第一项", "要点", "编号已关闭", "十、第十项"}
+	if got := d.Paragraphs(); !slices.Equal(got, want) {
+		t.Errorf("paragraphs\n got %q\nwant %q", got, want)
+	}
+	if got := rowsOf(d.Tables()[0]); !slices.Equal(got, []string{"1.属于国家秘密|0", "2.其他法律行政法规禁止公开|2"}) {
+		t.Errorf("table %q", got)
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	for _, tt := range []struct {
+		n      int
+		format string
+		want   string
+	}{
+		{1, "chineseCounting", "一"}, {10, "chineseCounting", "十"}, {11, "chineseCountingThousand", "十一"},
+		{20, "chineseCounting", "二十"}, {105, "chineseCounting", "一百零五"}, {110, "chineseCounting", "一百一十"},
+		{3, "decimal", "3"}, {4, "upperRoman", "IV"}, {28, "lowerLetter", "bb"}, {3, "decimalEnclosedCircle", "③"},
+		{12, "ideographDigital", "一二"}, {7, "unknownFormat", "7"},
+	} {
+		if got := formatNumber(tt.n, tt.format); got != tt.want {
+			t.Errorf("formatNumber(%d, %s) = %q, want %q", tt.n, tt.format, got, tt.want)
+		}
+	}
 }
