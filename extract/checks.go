@@ -35,28 +35,32 @@ func (m *mapper) term(key codebook.Key) term {
 func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, total codebook.Key) {
 	c := Check{Rule: rule, Scope: scope, Severity: severity}
 	var sum float64
-	var shown []string
 	allBlank := true
 	for _, k := range parts {
-		t := m.term(k)
-		if !t.blank {
+		if t := m.term(k); !t.blank {
 			allBlank = false
 			sum += t.v
-			if t.v != 0 {
-				shown = append(shown, fmtNum(t.v))
-			}
 		}
 	}
 	tot := m.term(total)
-	if tot.blank && allBlank {
-		m.rep.Checks = append(m.rep.Checks, c)
-		return
+	if !(tot.blank && allBlank) {
+		passed := math.Abs(sum-tot.v) < 1e-6
+		m.assess(&c, sum, tot.v, passed)
+		if !passed {
+			// The detail spells the sum out (27+8+2=37, total 25); a passing
+			// check needs none, and most checks pass.
+			var shown []string
+			for _, k := range parts {
+				if t := m.term(k); !t.blank && t.v != 0 {
+					shown = append(shown, fmtNum(t.v))
+				}
+			}
+			if len(shown) == 0 {
+				shown = []string{"0"}
+			}
+			c.Detail = strings.Join(shown, "+") + "=" + fmtNum(sum) + ", total " + fmtNum(tot.v)
+		}
 	}
-	if len(shown) == 0 {
-		shown = []string{"0"}
-	}
-	m.assess(&c, sum, tot.v, math.Abs(sum-tot.v) < 1e-6)
-	c.Detail = strings.Join(shown, "+") + "=" + fmtNum(sum) + ", total " + fmtNum(tot.v)
 	m.rep.Checks = append(m.rep.Checks, c)
 }
 
@@ -80,7 +84,9 @@ func (m *mapper) checks() {
 			if !(n.blank && o.blank && t.blank && f.blank) {
 				exp, act := n.v+o.v-f.v, t.v
 				m.assess(&c, exp, act, math.Abs(exp-act) < 1e-6)
-				c.Detail = fmtNum(n.v) + "+" + fmtNum(o.v) + "=" + fmtNum(n.v+o.v) + ", total+carried_forward " + fmtNum(t.v) + "+" + fmtNum(f.v) + "=" + fmtNum(t.v+f.v)
+				if !*c.Passed {
+					c.Detail = fmtNum(n.v) + "+" + fmtNum(o.v) + "=" + fmtNum(n.v+o.v) + ", total+carried_forward " + fmtNum(t.v) + "+" + fmtNum(f.v) + "=" + fmtNum(t.v+f.v)
+				}
 			}
 			m.rep.Checks = append(m.rep.Checks, c)
 		}
@@ -219,9 +225,9 @@ func (m *mapper) narrativeChecks() {
 		if !strings.Contains(p.text, "申请") && !strings.Contains(p.text, "复议") && !strings.Contains(p.text, "诉讼") {
 			continue
 		}
-		for _, s := range strings.FieldsFunc(normalize(p.text), func(r rune) bool { return r == '。' || r == ';' }) {
+		for _, s := range strings.FieldsFunc(p.text, func(r rune) bool { return r == '。' || r == ';' || r == '；' }) {
 			if strings.Contains(s, "申请") || strings.Contains(s, "复议") || strings.Contains(s, "诉讼") {
-				sentences = append(sentences, s)
+				sentences = append(sentences, normalize(s))
 			}
 		}
 	}

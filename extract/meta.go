@@ -186,6 +186,9 @@ func (m *mapper) publication() {
 }
 
 func parseDate(s string) string {
+	if len(s) > 40 || !strings.ContainsAny(s, "年-/.") {
+		return ""
+	}
 	if mm := cnDateRe.FindStringSubmatch(s); mm != nil {
 		return ymd(mm[1], mm[2], mm[3])
 	}
