@@ -627,3 +627,84 @@ func assertClean(t *testing.T, root string) {
 		return nil
 	})
 }
+
+// TestCorruptPartitionIsAnError: a damaged published file stops the commit
+// with its name, and nothing is published.
+func TestCorruptPartitionIsAnError(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "v1", storetest.Seeds())
+	path := filepath.Join(root, Cells, "year=2023", "province=63", fileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := readDataset[reportRow](t, root, Reports)
+
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Root: root, ExtractorVersion: "v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Add(ctx, storetest.Seeds()[1], Origin{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Commit(ctx)
+	if err == nil || !strings.Contains(err.Error(), "year=2023") {
+		t.Fatalf("commit over a damaged file: %v", err)
+	}
+	after := readDataset[reportRow](t, root, Reports)
+	if len(after) != len(before) || after[0].Row.ExtractorVersion != "v1" {
+		t.Error("a failed commit changed the reports")
+	}
+	assertNoTemp(t, root)
+}
+
+// TestCancelledCommitPublishesNothing cancels the context while partition
+// files are being written.
+func TestCancelledCommitPublishesNothing(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "v1", storetest.Seeds())
+	before := snapshot(t, root)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := Open(ctx, Options{Root: root, ExtractorVersion: "v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, rep := range storetest.Seeds() {
+		rep.Status = extract.StatusPartial
+		if err := s.Add(ctx, rep, Origin{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testHook = func(stage string) {
+		if stage == "merged" {
+			cancel()
+		}
+	}
+	defer func() { testHook = nil }()
+	if _, err := s.Commit(ctx); err == nil {
+		t.Fatal("cancelled commit succeeded")
+	}
+	if !slices.Equal(snapshot(t, root), before) {
+		t.Error("a cancelled commit changed the dataset")
+	}
+	assertNoTemp(t, root)
+}
+
+// assertNoTemp checks that no temporary partition file is left.
+func assertNoTemp(t *testing.T, root string) {
+	t.Helper()
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(d.Name(), ".tmp") {
+			t.Errorf("left behind: %s", p)
+		}
+		return nil
+	})
+}
