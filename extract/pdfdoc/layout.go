@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/extract/doc"
 )
@@ -94,6 +95,13 @@ func layout(pages []page) []doc.Block {
 				}
 				if t := buildTable(parts, m); t != nil {
 					out = append(out, doc.Block{Table: t, Loc: t.Loc})
+				} else {
+					// Too big to be a report table: keep its text as lines.
+					for _, p := range parts {
+						for _, l := range p {
+							out = append(out, paragraph([]line{l}))
+						}
+					}
 				}
 			}
 			i = r.to
@@ -124,15 +132,16 @@ func fragments(p page, offset float64) []frag {
 		return ws[i].x0 < ws[j].x0
 	})
 	var out []frag
-	spaced := 0 // single-CJK-character words merged into out[len-1] with a gap
+	var cur joiner // text of out[len(out)-1], built in linear time
+	spaced := 0    // single-CJK-character words merged with a gap
 	for _, w := range ws {
 		h := w.y1 - w.y0
 		if n := len(out); n > 0 {
 			last := &out[n-1]
 			gap := w.x0 - last.x1
 			sameLine := math.Abs(w.y0-(last.y0-offset)) <= 0.2*max(h, 1) && gap > -0.5*h
-			ra, _ := lastRune(last.text)
-			rb := []rune(w.text)[0]
+			ra := cur.last
+			rb, _ := utf8.DecodeRuneInString(w.text)
 			limit := 0.4 * h
 			if unicode.IsDigit(ra) && unicode.IsDigit(rb) {
 				limit = 0.15 * h // two numbers a space apart are two values
@@ -140,7 +149,7 @@ func fragments(p page, offset float64) []frag {
 				limit = 0 // （四） | 1.本机关…: the next cell's item number
 			} else if isCJK(ra) && isCJK(rb) {
 				limit = 0.12 * h
-				if (spaced > 0 || runeCount(last.text) == 1) && runeCount(w.text) == 1 && gap < 1.2*h {
+				if (spaced > 0 || oneRune(cur.sb.String())) && oneRune(w.text) && gap < 1.2*h {
 					limit = 1.2 * h // letter spacing
 				}
 			}
@@ -150,19 +159,25 @@ func fragments(p page, offset float64) []frag {
 				} else {
 					spaced = 0
 				}
-				last.text = joinText(last.text, w.text, gap > 0.15*h)
+				cur.add(w.text, gap > 0.15*h)
 				last.x1 = max(last.x1, w.x1)
 				last.y1 = max(last.y1, w.y1+offset)
 				continue
 			}
+			last.text = cur.String()
 		}
 		spaced = 0
+		cur = joiner{}
+		cur.add(w.text, false)
 		out = append(out, frag{page: p.n, x0: w.x0, y0: w.y0 + offset, x1: w.x1, y1: w.y1 + offset, text: w.text})
+	}
+	if n := len(out); n > 0 {
+		out[n-1].text = cur.String()
 	}
 	return out
 }
 
-func runeCount(s string) int { return len([]rune(s)) }
+func oneRune(s string) bool { return len(s) <= utf8.UTFMax && utf8.RuneCountInString(s) == 1 }
 
 // ordinalRE matches a word opening with an item number (1. 2、 3．).
 var ordinalRE = regexp.MustCompile(`^\d{1,2}[.．、]`)
@@ -178,19 +193,38 @@ func joinText(a, b string, spaced bool) string {
 		return a
 	}
 	ra, _ := lastRune(a)
-	rb := []rune(b)[0]
+	rb, _ := utf8.DecodeRuneInString(b)
 	if !spaced || isCJK(ra) || isCJK(rb) {
 		return a + b
 	}
 	return a + " " + b
 }
 
-func lastRune(s string) (rune, bool) {
-	r := []rune(s)
-	if len(r) == 0 {
-		return 0, false
+// joiner builds text piece by piece with joinText's rule, in linear time.
+type joiner struct {
+	sb   strings.Builder
+	last rune
+}
+
+func (j *joiner) add(s string, spaced bool) {
+	if s == "" {
+		return
 	}
-	return r[len(r)-1], true
+	if j.sb.Len() > 0 {
+		first, _ := utf8.DecodeRuneInString(s)
+		if spaced && !isCJK(j.last) && !isCJK(first) {
+			j.sb.WriteByte(' ')
+		}
+	}
+	j.sb.WriteString(s)
+	j.last, _ = utf8.DecodeLastRuneInString(s)
+}
+
+func (j *joiner) String() string { return j.sb.String() }
+
+func lastRune(s string) (rune, bool) {
+	r, n := utf8.DecodeLastRuneInString(s)
+	return r, n > 0
 }
 
 func isCJK(r rune) bool {
@@ -216,11 +250,18 @@ func dropRunning(perPage [][]frag, pages []page) {
 		ph := pages[pi].h
 		return top < ph/8 || top > ph*7/8, top
 	}
+	// fs is sorted by top (fragments sorts words so): look only at the
+	// neighbours that can share a line, or a page of words would be
+	// quadratic.
 	alone := func(fs []frag, i int) bool {
-		for j, g := range fs {
-			if j != i && g.y0 < fs[i].y1 && fs[i].y0 < g.y1 {
+		f := fs[i]
+		for j := i - 1; j >= 0 && fs[j].y0 > f.y0-3*f.h(); j-- {
+			if fs[j].y1 > f.y0 {
 				return false
 			}
+		}
+		for j := i + 1; j < len(fs) && fs[j].y0 < f.y1; j++ {
+			return false
 		}
 		return true
 	}
@@ -270,11 +311,11 @@ func (l line) h() float64 {
 }
 
 func (l line) text() string {
-	s := ""
+	var j joiner
 	for _, f := range l.frags {
-		s = joinText(s, f.text, true)
+		j.add(f.text, true)
 	}
-	return s
+	return j.String()
 }
 
 func lines(fs []frag) []line {
@@ -452,11 +493,11 @@ func continues(a, b line, m metrics) bool {
 }
 
 func paragraph(ls []line) doc.Block {
-	text := ""
+	var j joiner
 	for _, l := range ls {
-		text = joinText(text, l.text(), true)
+		j.add(l.text(), true)
 	}
-	return doc.Block{Text: normalizeText(text), Loc: doc.Loc{Page: ls[0].frags[0].page}}
+	return doc.Block{Text: normalizeText(j.String()), Loc: doc.Loc{Page: ls[0].frags[0].page}}
 }
 
 var digitUnitRE = regexp.MustCompile(`(\d) +([年月日号])`)

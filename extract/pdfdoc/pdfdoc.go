@@ -41,7 +41,14 @@ var (
 	ErrTruncated = errors.New("pdf is truncated")
 	// ErrNotPDF: the content does not start with %PDF-.
 	ErrNotPDF = errors.New("not a pdf")
+	// ErrTooLarge: the text layer has more words than any report
+	// (maxWords); laying it out could take unbounded time.
+	ErrTooLarge = errors.New("pdf text layer too large")
 )
+
+// maxWords bounds the words laid out from one PDF. An annual report has a
+// few thousand; a hostile file can have millions on one line.
+const maxWords = 300_000
 
 // Options bounds one read. Zero fields take the defaults.
 type Options struct {
@@ -178,6 +185,13 @@ func fromTSV(tsv []byte) (*doc.Document, error) {
 	pages, skipped := parseTSV(tsv)
 	if skipped > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%d malformed pdftotext rows skipped", skipped))
+	}
+	words := 0
+	for _, p := range pages {
+		words += len(p.words)
+	}
+	if words > maxWords {
+		return d, fmt.Errorf("pdfdoc: %d words, limit %d: %w", words, maxWords, ErrTooLarge)
 	}
 	if reason := textLayerProblem(pages); reason != "" {
 		d.Warnings = append(d.Warnings, "no usable text layer: "+reason)

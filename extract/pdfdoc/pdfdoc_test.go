@@ -3,12 +3,14 @@ package pdfdoc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/extract/doc"
 )
@@ -552,4 +554,43 @@ func BenchmarkPDFToTextOnly(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+}
+
+// A hostile text layer: one line of many thousands of words must not take
+// quadratic time, and millions of words are refused.
+func TestLayoutHostileSizes(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("1\t1\t0\t0\t0\t0\t0\t0\t100000\t800\t-1\t###PAGE###\n")
+	for i := range 20000 {
+		fmt.Fprintf(&sb, "5\t1\t0\t0\t0\t%d\t%d\t100\t4\t15.6\t100\t%d\n", i, i*5, i%10)
+	}
+	sb.WriteString(strings.Repeat("5\t1\t0\t0\t0\t0\t10\t200\t100\t15.6\t100\t政府信息公开工作年度报告\n", 3))
+	start := time.Now()
+	d, err := fromTSV([]byte(sb.String()))
+	if err != nil || len(d.Blocks) == 0 {
+		t.Fatalf("err %v, %d blocks", err, len(d.Blocks))
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("20,000 words on one line took %s", el)
+	}
+	big := strings.Repeat("5\t1\t0\t0\t0\t0\t10\t200\t10\t15.6\t100\t字\n", maxWords+1)
+	if _, err := fromTSV([]byte(big)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("%d words: err = %v", maxWords+1, err)
+	}
+}
+
+func TestLayoutManyWordsAtPageEdge(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("1\t1\t0\t0\t0\t0\t0\t0\t600\t800\t-1\t###PAGE###\n")
+	for i := range 50000 { // in the top band, on 50,000 distinct lines
+		fmt.Fprintf(&sb, "5\t1\t0\t0\t0\t0\t10\t%.4f\t20\t0.001\t100\t%d\n", float64(i)*0.001, i%100)
+	}
+	sb.WriteString(strings.Repeat("5\t1\t0\t0\t0\t0\t10\t400\t100\t15.6\t100\t政府信息公开工作年度报告\n", 3))
+	start := time.Now()
+	if _, err := fromTSV([]byte(sb.String())); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("50,000 edge words took %s", el)
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/nianbao/nianbao/extract/doc"
 )
 
+const maxTableFrags = 5000
+
 // valueRE matches what sits in a value column: a number (with thousands
 // separators, a sign, a decimal part, a unit) or a blank marker.
 var valueRE = regexp.MustCompile(`^(?:[-+−]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|元|万元|件|个|条)?|[-—–/／\\]|无|空)$`)
@@ -34,11 +36,11 @@ func (c *cell) text() string {
 		}
 		return fs[i].x0 < fs[j].x0
 	})
-	s := ""
+	var j joiner
 	for _, f := range fs {
-		s = joinText(s, f.text, true)
+		j.add(f.text, true)
 	}
-	return normalizeText(s)
+	return normalizeText(j.String())
 }
 
 // band is a column's x-extent.
@@ -54,7 +56,9 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 			fs = append(fs, l.frags...)
 		}
 	}
-	if len(fs) == 0 {
+	// Joining and banding are quadratic in the worst case; a report table
+	// has a few hundred fragments.
+	if len(fs) == 0 || len(fs) > maxTableFrags {
 		return nil
 	}
 	cells := joinStacked(fs, m)
