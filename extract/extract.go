@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/nianbao/nianbao/extract/doc"
-	"github.com/nianbao/nianbao/extract/pdfdoc"
 	"github.com/nianbao/nianbao/extract/textdoc"
 )
 
@@ -40,6 +39,13 @@ type Options struct {
 	Readers map[doc.Format]Reader
 	// Logger receives debug notes about placement decisions; nil means zap.NewNop().
 	Logger *zap.Logger
+	// TextUnusable reports whether a reader error that came with a document
+	// means the document's text cannot be trusted, e.g.
+	// errors.Is(err, pdfdoc.ErrNoTextLayer). Such a document is recorded with
+	// StatusNoTextLayer and no cells; for other errors (a truncated file)
+	// what was read is mapped and the report is at best partial. Nil treats
+	// every such error as unusable text: no cell is better than a wrong one.
+	TextUnusable func(err error) bool
 }
 
 // Validate reports the first invalid field.
@@ -60,8 +66,9 @@ func (o Options) Validate() error {
 // Extractor reads documents and maps them onto the codebook. It is safe for
 // concurrent use.
 type Extractor struct {
-	readers map[doc.Format]Reader
-	log     *zap.Logger
+	readers      map[doc.Format]Reader
+	log          *zap.Logger
+	textUnusable func(error) bool
 }
 
 // New returns an Extractor with opts applied over the defaults.
@@ -70,8 +77,12 @@ func New(opts Options) (*Extractor, error) {
 		return nil, err
 	}
 	e := &Extractor{
-		readers: map[doc.Format]Reader{doc.FormatText: ReaderFunc(textdoc.Read)},
-		log:     opts.Logger,
+		readers:      map[doc.Format]Reader{doc.FormatText: ReaderFunc(textdoc.Read)},
+		log:          opts.Logger,
+		textUnusable: opts.TextUnusable,
+	}
+	if e.textUnusable == nil {
+		e.textUnusable = func(error) bool { return true }
 	}
 	for f, r := range opts.Readers {
 		e.readers[f] = r
@@ -89,9 +100,8 @@ var ErrNoReader = errors.New("no reader for format")
 // only when the input cannot be read at all (no reader for its format, or the
 // reader failed without a document); everything else, including a document
 // that is not a report, is a Report with a Status. A reader error that comes
-// with a document is kept in the warnings: pdfdoc.ErrNoTextLayer gives
-// StatusNoTextLayer and no cells, any other (a truncated file) a report of
-// what was read, at best partial.
+// with a document is kept in the warnings and classified by
+// Options.TextUnusable.
 func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report, error) {
 	f := doc.Sniff(data, src.ContentType)
 	r, ok := e.readers[f]
@@ -113,7 +123,7 @@ func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report
 	switch {
 	case err == nil:
 		return e.FromDocument(ctx, src, d, sha), nil
-	case errors.Is(err, pdfdoc.ErrNoTextLayer):
+	case e.textUnusable(err):
 		// The text cannot be trusted, so nothing is read from it: no
 		// cell is better than a wrong one.
 		rep := e.newReport(src, d, sha)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nianbao/nianbao/extract/codebook"
 	"github.com/nianbao/nianbao/extract/doc"
-	"github.com/nianbao/nianbao/extract/pdfdoc"
 )
 
 func TestOptionsValidate(t *testing.T) {
@@ -165,16 +164,19 @@ func TestLoggerReceivesPlacementNotes(t *testing.T) {
 
 func TestReaderErrorsWithDocument(t *testing.T) {
 	partial := &doc.Document{Blocks: []doc.Block{{Text: "某局2021年政府信息公开工作年度报告"}}}
+	// Stand-ins for pdfdoc.ErrNoTextLayer and pdfdoc.ErrTruncated.
+	errNoText, errTruncated := errors.New("no usable text layer"), errors.New("pdf is truncated")
 	tests := []struct {
 		name string
 		err  error
 		want Status
 	}{
-		{"no text layer", fmt.Errorf("pdfdoc: %w", pdfdoc.ErrNoTextLayer), StatusNoTextLayer},
-		{"truncated", fmt.Errorf("pdfdoc: %w", pdfdoc.ErrTruncated), StatusNoTables},
+		{"no text layer", fmt.Errorf("pdfdoc: %w", errNoText), StatusNoTextLayer},
+		{"truncated", fmt.Errorf("pdfdoc: %w", errTruncated), StatusNoTables},
 	}
+	noText := func(err error) bool { return errors.Is(err, errNoText) }
 	for _, tt := range tests {
-		e, _ := New(Options{Readers: map[doc.Format]Reader{doc.FormatPDF: ReaderFunc(
+		e, _ := New(Options{TextUnusable: noText, Readers: map[doc.Format]Reader{doc.FormatPDF: ReaderFunc(
 			func(context.Context, []byte, string) (*doc.Document, error) { return partial, tt.err })}})
 		r, err := e.Parse(context.Background(), Source{Name: "a.pdf"}, []byte("%PDF-1.4\n"))
 		if err != nil {
@@ -215,5 +217,17 @@ func TestConcurrentParse(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// Without Options.TextUnusable every reader error that comes with a
+// document is read as unusable text: nothing is mapped from it.
+func TestReaderErrorDefaultIsSafe(t *testing.T) {
+	text := &doc.Document{Blocks: []doc.Block{{Text: "某局2021年政府信息公开工作年度报告"}}}
+	e, _ := New(Options{Readers: map[doc.Format]Reader{doc.FormatPDF: ReaderFunc(
+		func(context.Context, []byte, string) (*doc.Document, error) { return text, errors.New("odd") })}})
+	r, err := e.Parse(context.Background(), Source{Name: "a.pdf"}, []byte("%PDF-1.4\n"))
+	if err != nil || r.Status != StatusNoTextLayer || len(r.Cells) != 0 {
+		t.Errorf("err %v, status %s, %d cells", err, r.Status, len(r.Cells))
 	}
 }
