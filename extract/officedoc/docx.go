@@ -72,7 +72,7 @@ func (r *Reader) ReadDOCX(data []byte) (*doc.Document, error) {
 		stylesXML, _ := read("word/styles.xml")
 		num = parseNumbering(numXML, stylesXML)
 	}
-	p := &docxParser{dec: newScanner(body), maxDepth: o.MaxDepth, num: num}
+	p := &docxParser{dec: newScanner(body), maxDepth: o.MaxDepth, cells: o.MaxCells, num: num}
 	if num != nil {
 		p.warnings = num.warnings
 	}
@@ -152,6 +152,7 @@ type docxParser struct {
 	dec      *scanner
 	depth    int
 	maxDepth int
+	cells    int // cell budget left (Options.MaxCells)
 	num      *numbering
 	warnings []string
 }
@@ -433,7 +434,11 @@ func (p *docxParser) table() ([]doc.Block, error) {
 		}
 		return out, nil
 	}
-	t, warn := grid(rows)
+	t, warn := grid(rows, &p.cells)
+	if p.cells < 0 {
+		// gridSpan copies multiply cells: the total is bounded, not just rows.
+		return nil, fmt.Errorf("tables have more cells than the limit: %w", ErrLimit)
+	}
 	if warn != "" {
 		p.warnings = append(p.warnings, warn)
 	}
@@ -557,12 +562,15 @@ func mergeAttr(se xml.StartElement) string {
 // grid places the parsed rows on the table grid: gridBefore pads with
 // empty cells, gridSpan and hMerge copy a cell to the right, and a
 // vMerge continuation copies the origin above. Copies are Spanned.
-func grid(rows []trow) (*doc.Table, string) {
+func grid(rows []trow, budget *int) (*doc.Table, string) {
 	t := &doc.Table{Rows: make([][]doc.Cell, 0, len(rows))}
 	var warn string
 	for ri, r := range rows {
 		var out []doc.Cell
 		put := func(c doc.Cell) bool {
+			if *budget--; *budget < 0 {
+				return false
+			}
 			if len(out) >= maxRowWidth {
 				warn = fmt.Sprintf("table row %d wider than %d columns: truncated", ri, maxRowWidth)
 				return false
@@ -597,6 +605,9 @@ func grid(rows []trow) (*doc.Table, string) {
 			}
 		}
 		t.Rows = append(t.Rows, out)
+		if *budget < 0 {
+			break
+		}
 	}
 	return t, warn
 }

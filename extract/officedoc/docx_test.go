@@ -313,6 +313,7 @@ func TestDOCXBroken(t *testing.T) {
 		{"part over a small limit", Reader{Options{MaxPartBytes: 100}}, docxWith(t, `<w:p><w:r><w:t>`+strings.Repeat("字", 100)+`</w:t></w:r></w:p>`), true},
 		{"xml nested too deep", Reader{}, docxWith(t, deep), true},
 		{"too many entries", Reader{Options{MaxEntries: 10}}, zipOf(t, many), true},
+		{"spans multiply cells", Reader{Options{MaxCells: 50000}}, docxWith(t, `<w:tbl>`+strings.Repeat(`<w:tr>`+tc(`<w:gridSpan w:val="1000"/>`, "x")+tc(``, "y")+`</w:tr>`, 100)+`</w:tbl>`), true},
 		{"truncated fixture", Reader{}, readFixture(t, "truncated.docx"), false},
 		{"unclosed xml", Reader{}, zipOf(t, map[string]string{"word/document.xml": `<w:document xmlns:w="` + nsW + `"><w:body><w:p>`}), false},
 		{"no document part", Reader{}, zipOf(t, map[string]string{"word/other.xml": "<x/>"}), false},

@@ -39,7 +39,8 @@ type Options struct {
 	MaxEntries int
 	// MaxDepth caps XML element nesting. Default 256.
 	MaxDepth int
-	// MaxCells caps the cells read from one spreadsheet. Default 1,000,000.
+	// MaxCells caps the grid cells of one document (spreadsheet cells, or
+	// DOCX table cells after spans are expanded). Default 1,000,000.
 	MaxCells int
 	// Timeout bounds one external conversion (LibreOffice, antiword).
 	// Default 60 s.
