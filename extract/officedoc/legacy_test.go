@@ -219,3 +219,14 @@ func BenchmarkReadXLSX(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 }
+
+// A truncated DOC (an interrupted download) gives a clear error, not an
+// empty document.
+func TestReadDOCTruncated(t *testing.T) {
+	needLibreOffice(t)
+	b := readFixture(t, "report2019.doc")
+	d, err := Read(context.Background(), b[:len(b)*6/10], "")
+	if err == nil || !strings.Contains(err.Error(), "could not convert") {
+		t.Fatalf("doc %v, err %v", d, err)
+	}
+}
