@@ -15,24 +15,31 @@ import (
 // The layout stage turns word boxes into paragraphs and tables. It knows
 // nothing about report templates: it works from geometry alone.
 //
-//  1. Words on one baseline that nearly touch become fragments (a CJK run
-//     split at a font change, "2022 年", is one fragment again).
+//  1. Words on one baseline that nearly touch become fragments: a number
+//     and a CJK character split at a font change ("2022 年") are one
+//     fragment again, and so are letter-spaced labels (结 果 维 持); two CJK
+//     runs with a gap, two numbers a space apart, or a group label and the
+//     item number after it are separate cells.
 //  2. Running headers, footers and page numbers are dropped: page-number
 //     text alone on its line near the top or bottom edge, and text that
 //     repeats at the same height on several pages.
 //  3. Fragments with the same top form lines; a line with two or more
 //     fragments is tabular. Runs of tabular lines, with the short lines
 //     between them (captions, wrapped labels, stacked characters), are
-//     table regions; everything else is paragraphs.
+//     table regions; everything else is paragraphs, re-joined across line
+//     and page breaks when a line runs to the right margin.
 //  4. A region continued at the top of the next page joins the previous
-//     page's region; the repeated header rows are dropped.
+//     page's region (even a single row pushed over); the repeated header
+//     rows are dropped and a label cut by the break is re-joined.
 //  5. In a region, stacked fragments of one cell (wrapped labels, vertical
-//     one-character-per-line labels, two-line headers) are joined; value
-//     columns come from the x-extents of the cells right of the labels,
-//     narrowest first, so a header spanning several columns does not merge
-//     them; rows come from the y-centres of those cells; a label cell
-//     spanning several rows is placed on the first and copied, Spanned,
-//     on the others, like a rowspan in HTML.
+//     one-character-per-line labels, two-line headers) are joined. Value
+//     columns come from the x-extents of the cells right of the row
+//     labels, narrowest first, so a header spanning several columns does
+//     not merge them; a header band beside a band of right-aligned numbers
+//     without a header of its own is folded into it, while the header of
+//     an all-blank column keeps its own. Rows come from the y-centres of
+//     the value cells; a label cell spanning several rows is placed on the
+//     first and copied, Spanned, on the others, like a rowspan in HTML.
 
 // frag is a run of nearly touching words on one baseline, in document
 // coordinates (page offsets added to y, so a table can cross pages).
