@@ -44,7 +44,8 @@ type Options struct {
 	// errors.Is(err, pdfdoc.ErrNoTextLayer). Such a document is recorded with
 	// StatusNoTextLayer and no cells; for other errors (a truncated file)
 	// what was read is mapped and the report is at best partial. Nil treats
-	// every such error as unusable text: no cell is better than a wrong one.
+	// every such error from a PDF as unusable text (no cell is better than a
+	// wrong one) and any other format's as a partial read.
 	TextUnusable func(err error) bool
 }
 
@@ -80,9 +81,6 @@ func New(opts Options) (*Extractor, error) {
 		readers:      map[doc.Format]Reader{doc.FormatText: ReaderFunc(textdoc.Read)},
 		log:          opts.Logger,
 		textUnusable: opts.TextUnusable,
-	}
-	if e.textUnusable == nil {
-		e.textUnusable = func(error) bool { return true }
 	}
 	for f, r := range opts.Readers {
 		e.readers[f] = r
@@ -123,7 +121,7 @@ func (e *Extractor) Parse(ctx context.Context, src Source, data []byte) (*Report
 	switch {
 	case err == nil:
 		return e.FromDocument(ctx, src, d, sha), nil
-	case e.textUnusable(err):
+	case e.unusable(d, err):
 		// The text cannot be trusted, so nothing is read from it: no
 		// cell is better than a wrong one.
 		rep := e.newReport(src, d, sha)
@@ -149,6 +147,14 @@ func (e *Extractor) FromDocument(ctx context.Context, src Source, d *doc.Documen
 	m := newMapper(e.log, src, d, rep)
 	m.run(ctx)
 	return rep
+}
+
+// unusable classifies a reader error that came with document d.
+func (e *Extractor) unusable(d *doc.Document, err error) bool {
+	if e.textUnusable != nil {
+		return e.textUnusable(err)
+	}
+	return d.Format == doc.FormatPDF
 }
 
 func (e *Extractor) newReport(src Source, d *doc.Document, sha256hex string) *Report {

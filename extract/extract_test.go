@@ -1,9 +1,12 @@
 package extract
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,14 +223,38 @@ func TestConcurrentParse(t *testing.T) {
 	}
 }
 
-// Without Options.TextUnusable every reader error that comes with a
-// document is read as unusable text: nothing is mapped from it.
-func TestReaderErrorDefaultIsSafe(t *testing.T) {
-	text := &doc.Document{Blocks: []doc.Block{{Text: "某局2021年政府信息公开工作年度报告"}}}
-	e, _ := New(Options{Readers: map[doc.Format]Reader{doc.FormatPDF: ReaderFunc(
-		func(context.Context, []byte, string) (*doc.Document, error) { return text, errors.New("odd") })}})
+// Without Options.TextUnusable a PDF reader error that comes with a
+// document is read as unusable text (nothing is mapped from it); another
+// format's is a partial read.
+func TestReaderErrorDefaults(t *testing.T) {
+	reader := func(format doc.Format) Reader {
+		return ReaderFunc(func(context.Context, []byte, string) (*doc.Document, error) {
+			return &doc.Document{Format: format, Blocks: []doc.Block{{Text: "某局2021年政府信息公开工作年度报告"},
+				{Table: &doc.Table{Rows: [][]doc.Cell{{{Text: "第二十条第（五）项"}}, {{Text: "行政许可"}, {Text: "3"}}}}}}}, errors.New("odd")
+		})
+	}
+	e, _ := New(Options{Readers: map[doc.Format]Reader{doc.FormatPDF: reader(doc.FormatPDF), doc.FormatDOCX: reader(doc.FormatDOCX)}})
 	r, err := e.Parse(context.Background(), Source{Name: "a.pdf"}, []byte("%PDF-1.4\n"))
 	if err != nil || r.Status != StatusNoTextLayer || len(r.Cells) != 0 {
-		t.Errorf("err %v, status %s, %d cells", err, r.Status, len(r.Cells))
+		t.Errorf("pdf: err %v, status %s, %d cells", err, r.Status, len(r.Cells))
 	}
+	r, err = e.Parse(context.Background(), Source{Name: "a.docx"}, zipWithEntry(t, "word/document.xml"))
+	if err != nil || r.Status != StatusPartial || len(r.Cells) == 0 || !slices.ContainsFunc(r.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "read incompletely: odd")
+	}) {
+		t.Errorf("docx: err %v, status %s, %d cells, warnings %q", err, r.Status, len(r.Cells), r.Warnings)
+	}
+}
+
+func zipWithEntry(t *testing.T, name string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	if _, err := zw.Create(name); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
