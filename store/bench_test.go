@@ -51,6 +51,50 @@ func BenchmarkWrite(b *testing.B) {
 		b.ReportMetric(float64(cellBytes)/float64(nCells), "B/cell")
 	})
 
+	// The same cells split into the store's partitions, one file each, with
+	// the store's writer options: what partitioning itself costs, without
+	// buffering, sorting, merging, verifying or fsync.
+	b.Run("baseline-genericwriter-partitioned", func(b *testing.B) {
+		b.ReportAllocs()
+		parts := map[string][]cellRow{}
+		for i, rep := range reps {
+			cc := newCellCodec()
+			r, _, _ := rowsOf(rep, ReportID(rep.Source, rep.SHA256), originOf(rep, i), "bench")
+			meta := &reportMeta{id: r.ReportID, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+			p := partitionOf(rep).path()
+			for j := range rep.Cells {
+				m, _ := cc.encode(&rep.Cells[j], meta)
+				var row cellRow
+				cc.row(&m, &row)
+				parts[p] = append(parts[p], row)
+			}
+		}
+		s := &Store{opts: Options{RowGroupRows: defaultRowGroupRows, ExtractorVersion: "bench"}}
+		opts := s.writerOptions(Cells, nil)
+		cpu := cpuTime()
+		for b.Loop() {
+			dir := b.TempDir()
+			i := 0
+			for _, rows := range parts {
+				i++
+				f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)+".parquet"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				w := parquet.NewGenericWriter[cellRow](f, opts...)
+				if _, err := w.Write(rows); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		}
+		b.ReportMetric(float64(nCells)*float64(b.N)/b.Elapsed().Seconds(), "cells/s")
+		b.ReportMetric(float64(nCells)*float64(b.N)/(cpuTime()-cpu).Seconds(), "cells/cpu-s")
+	})
+
 	b.Run("baseline-genericwriter", func(b *testing.B) {
 		b.ReportAllocs()
 		rows := make([]cellRow, 0, nCells)
