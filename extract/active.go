@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/extract/codebook"
@@ -122,12 +123,13 @@ func (m *mapper) mapActive() {
 	type placedRow struct {
 		src    *srow
 		vals   []scell
-		header []string // column key per value position, from the header row
+		label  scell         // the row label cell
+		header []headerRange // the columns of the block's header row, if any
 		flags  []string
 	}
 	placed := map[string]*placedRow{}
 	blockFound := map[string]bool{}
-	var header []string // column keys of the current header, by value position
+	var header []headerRange // columns of the current header row
 	for ri := range rows {
 		r := &rows[ri]
 		units, valStart := r.units, r.valStart
@@ -146,13 +148,15 @@ func (m *mapper) mapActive() {
 			continue
 		}
 		if units[0].core == "信息内容" {
-			header = header[:0:0]
+			header = nil
+			base := r.cells[units[0].last].pos
 			for _, c := range r.cells[units[0].last+1:] {
-				key := ""
-				if c.val.kind == kindLabel {
-					key, _ = matchActiveCol(stripNotes(c.norm))
+				if c.val.kind != kindLabel {
+					continue
 				}
-				header = append(header, key)
+				if key, _ := matchActiveCol(stripNotes(c.norm)); key != "" {
+					header = append(header, headerRange{key: key, from: c.pos - base, to: c.pos - base + c.span})
+				}
 			}
 			continue
 		}
@@ -176,7 +180,7 @@ func (m *mapper) mapActive() {
 			}
 		}
 		blockFound[bestBlock.Item] = true
-		pr := &placedRow{src: r, vals: r.cells[valStart:], flags: flags}
+		pr := &placedRow{src: r, vals: r.cells[valStart:], label: r.cells[units[0].last], flags: flags}
 		// The header applies if it names this block's columns.
 		if headerFits(header, bestBlock.Cols) {
 			pr.header = header
@@ -199,7 +203,7 @@ func (m *mapper) mapActive() {
 				}
 				continue
 			}
-			m.placeActiveRow(row, b, p.vals, p.header, p.flags)
+			m.placeActiveRow(row, b, p.label, p.vals, p.header, p.flags)
 		}
 	}
 }
@@ -225,40 +229,45 @@ func isActiveHeader(units []labelUnit) bool {
 	return n > 0 && n == len(units)
 }
 
+// headerRange is one column of a header row: the grid columns it covers,
+// relative to the 信息内容 cell. A header spanning three columns over a
+// single value (本年处理决定数量, colspan=3) claims all three, wherever
+// in them a layout put the number.
+type headerRange struct {
+	key      string
+	from, to int
+}
+
 // headerFits reports whether a header names at least one of cols and
 // nothing outside them.
-func headerFits(header []string, cols []codebook.Col) bool {
-	hit := false
-	for _, k := range header {
-		if k == "" {
-			continue
-		}
-		found := false
-		for _, c := range cols {
-			if c.Key == k {
-				found, hit = true, true
-			}
-		}
-		if !found {
+func headerFits(header []headerRange, cols []codebook.Col) bool {
+	for _, h := range header {
+		if !slices.ContainsFunc(cols, func(c codebook.Col) bool { return c.Key == h.key }) {
 			return false
 		}
 	}
-	return hit
+	return len(header) > 0
 }
 
-// placeActiveRow emits one section 二 row: by header position when the
-// header named the columns, else in template order after any leading
-// spacer cells.
-func (m *mapper) placeActiveRow(row codebook.Row, b codebook.Block, vals []scell, header []string, flags []string) {
+// placeActiveRow emits one section 二 row: by the header's column ranges
+// when there is a header, else in template order after any leading spacer
+// cells.
+func (m *mapper) placeActiveRow(row codebook.Row, b codebook.Block, label scell, vals []scell, header []headerRange, flags []string) {
 	used := make([]bool, len(vals))
 	byCol := map[string]int{}
 	align := AlignFixedOrder
 	if header != nil {
 		align = AlignHeader
-		for i, k := range header {
-			if k != "" && i < len(vals) {
-				if _, dup := byCol[k]; !dup {
-					byCol[k] = i
+		for i, v := range vals {
+			rel := v.pos - label.pos
+			for _, h := range header {
+				if rel < h.from || rel >= h.to {
+					continue
+				}
+				// The first non-empty cell in the range is the value; a
+				// blank is kept only while nothing better is found.
+				if j, ok := byCol[h.key]; !ok || (vals[j].val.kind == kindEmpty && v.val.kind != kindEmpty) {
+					byCol[h.key] = i
 				}
 			}
 		}

@@ -1,9 +1,12 @@
 package extract
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nianbao/nianbao/extract/doc"
 )
 
 // Each alignment defect from the domain spec, in isolation, on small
@@ -328,4 +331,38 @@ func TestAppealsLeadingBlanks(t *testing.T) {
 	r := parseText(t, report2021(nil, nil, "\t\t1\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"))
 	wantValues(t, r, "appeals.review.upheld=", "appeals.review.corrected=", "appeals.review.other=1",
 		"appeals.review.total=1", "appeals.litigation_direct.upheld=0")
+}
+
+// A header cell spanning three grid columns over one value, with the value
+// in the middle column (a PDF layout) or repeated as spanned copies (an
+// XLSX grid): the header's range claims it either way.
+func TestActiveHeaderSpan(t *testing.T) {
+	reportCell := cell
+	cell := func(text string, spanned bool) doc.Cell {
+		return doc.Cell{Text: text, Spanned: spanned, Loc: doc.Loc{Line: 1}}
+	}
+	for _, tt := range []struct {
+		name string
+		data []doc.Cell
+	}{
+		{"value in the middle column", []doc.Cell{cell("行政许可", false), cell("", false), cell("2", false), cell("", false)}},
+		{"value with spanned copies", []doc.Cell{cell("行政许可", false), cell("2", false), cell("2", true), cell("2", true)}},
+		{"value in the last column", []doc.Cell{cell("行政许可", false), cell("", false), cell("", false), cell("2", false)}},
+	} {
+		d := &doc.Document{Blocks: []doc.Block{
+			{Text: "某局2021年政府信息公开工作年度报告"},
+			{Text: "二、主动公开政府信息情况"},
+			{Table: &doc.Table{Rows: [][]doc.Cell{
+				{cell("", false), cell("第二十条第（五）项", false), cell("第二十条第（五）项", true), cell("", false)},
+				{cell("信息内容", false), cell("本年处理决定数量", false), cell("本年处理决定数量", true), cell("本年处理决定数量", true)},
+				tt.data,
+			}}},
+		}}
+		e, _ := New(Options{})
+		r := e.FromDocument(context.Background(), Source{Name: "x"}, d, "")
+		c := reportCell(t, r, "active.admin_licensing.decisions")
+		if valueString(c) != "2" || len(c.Flags) != 0 || c.Align != AlignHeader {
+			t.Errorf("%s: %+v", tt.name, c)
+		}
+	}
 }

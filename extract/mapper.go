@@ -45,6 +45,10 @@ type scell struct {
 	norm string // normalize(raw)
 	val  value
 	loc  doc.Loc
+	// pos is the cell's index in the reader's row (its grid column), and
+	// span how many grid columns it covers: the spanned copies that follow
+	// it were folded into it.
+	pos, span int
 }
 
 // para is one paragraph with its section.
@@ -196,19 +200,26 @@ func (m *mapper) split() {
 		for _, row := range b.Table.Rows {
 			r := srow{cells: make([]scell, 0, len(row))}
 			nonEmpty, last := 0, ""
-			for _, c := range row {
+			for pos, c := range row {
+				if c.Spanned && len(r.cells) > 0 && r.cells[len(r.cells)-1].raw == c.Text {
+					// A colspan copy repeats the cell before it: one cell, wider.
+					r.cells[len(r.cells)-1].span++
+					continue
+				}
 				n := normalizeValue(c.Text)
 				v := classify(n)
-				if c.Spanned && (v.kind != kindLabel || (len(r.cells) > 0 && r.cells[len(r.cells)-1].raw == c.Text)) {
-					// A spanned copy of a value is the same value again, and
-					// a colspan copy of a label repeats the cell before it.
-					// A rowspan copy of a group label, first in its row, is kept.
+				if c.Spanned && v.kind != kindLabel {
+					// A rowspan copy of a value is the same value again. A
+					// rowspan copy of a group label, first in its row, is kept.
 					continue
 				}
 				if v.kind == kindLabel {
 					// "予以公开 0 0 1" or "0 0 1": numbers that lost their cell
 					// boundaries are split back into cells, never read as 001.
 					if cells := splitNumericTail(c); cells != nil {
+						for i := range cells {
+							cells[i].pos, cells[i].span = pos, 1
+						}
 						r.cells = append(r.cells, cells...)
 						nonEmpty += len(cells)
 						if r.line == 0 {
@@ -217,7 +228,7 @@ func (m *mapper) split() {
 						continue
 					}
 				}
-				r.cells = append(r.cells, scell{raw: c.Text, norm: n, val: v, loc: c.Loc})
+				r.cells = append(r.cells, scell{raw: c.Text, norm: n, val: v, loc: c.Loc, pos: pos, span: 1})
 				if strings.TrimSpace(c.Text) != "" {
 					nonEmpty++
 					last = c.Text
