@@ -96,8 +96,14 @@ func (m *mapper) metadata() {
 // the first lines of the document.
 func (m *mapper) titleCandidates() []string {
 	var out []string
-	if m.d.Title != "" {
-		out = append(out, m.d.Title)
+	if t := m.d.Title; t != "" {
+		// A page title often appends the site: …年度报告-某某市人民政府门户网站.
+		if i := strings.Index(t, "报告"); i >= 0 {
+			if j := strings.IndexAny(t[i:], "-_|－—–"); j >= 0 {
+				t = t[:i+j]
+			}
+		}
+		out = append(out, t)
 	}
 	n := 0
 	for _, l := range m.lines {
@@ -125,6 +131,7 @@ func isTitle(n string) bool {
 
 func cleanAgency(s string) string {
 	s = strings.Trim(s, " -_:：,，|")
+	s = strings.TrimPrefix(s, "关于")
 	if i := strings.LastIndexAny(s, "》>"); i >= 0 {
 		s = s[i+1:]
 	}

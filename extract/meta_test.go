@@ -73,6 +73,20 @@ func TestMetadataFromText(t *testing.T) {
 	}
 }
 
+func TestMetadataFromPageTitle(t *testing.T) {
+	for _, title := range []string{
+		"卫辉市政务和大数据管理局2021年政府信息公开工作年度报告-中华人民共和国河南省新乡市卫辉市人民政府门户网站",
+		"关于卫辉市政务和大数据管理局2021年政府信息公开工作年度报告的公告",
+	} {
+		d := &doc.Document{Format: doc.FormatHTML, Title: title, Blocks: []doc.Block{{Text: "一、总体情况"}}}
+		e, _ := New(Options{})
+		r := e.FromDocument(context.Background(), Source{Name: "p.html"}, d, "")
+		if r.Agency != "卫辉市政务和大数据管理局" || r.ReportYear != 2021 || r.RegionCode != "410781" {
+			t.Errorf("%s: %q %d %q", title, r.Agency, r.ReportYear, r.RegionCode)
+		}
+	}
+}
+
 // Page metadata from an HTML page (索引号, 发布机构, 发布日期) feeds the
 // record when the body lacks them.
 func TestMetadataFromPageMeta(t *testing.T) {
