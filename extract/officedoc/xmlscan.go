@@ -29,11 +29,24 @@ type scanner struct {
 	// call, like a CharData's bytes.
 	rawAttrs []rawAttr
 	attrs    []xml.Attr
-	strs     map[string]string   // interned names and short values
-	names    map[string]xml.Name // resolved qualified names; reset when ns changes
+	strs     map[string]string    // interned short attribute values
+	names    map[string]*nameInfo // every qualified name seen
+	gen      int                  // bumped when a namespace binding changes
 }
 
-type rawAttr struct{ name, value string }
+type rawAttr struct {
+	name  *nameInfo
+	value string
+}
+
+// nameInfo is a qualified name and, for the current namespace bindings
+// (gen), what it resolves to as an element and as an attribute: one map
+// lookup per name instead of three.
+type nameInfo struct {
+	raw        string
+	gen        int
+	elem, attr xml.Name
+}
 
 type nsUndo struct {
 	depth          int
@@ -83,7 +96,8 @@ func newScanner(data []byte) *scanner {
 		data:  data,
 		ns:    map[string]string{"xml": xmlNamespace},
 		strs:  map[string]string{},
-		names: map[string]xml.Name{},
+		names: map[string]*nameInfo{},
+		gen:   1,
 	}
 }
 
@@ -185,19 +199,34 @@ func isNameByte(c byte) bool {
 		('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
 
-func (s *scanner) name() (string, error) {
+func (s *scanner) name() (*nameInfo, error) {
 	start := s.pos
 	for s.pos < len(s.data) && isNameByte(s.data[s.pos]) {
 		s.pos++
 	}
 	if s.pos == start {
-		return "", s.fail("expected a name")
+		return nil, s.fail("expected a name")
 	}
-	n := s.intern(s.data[start:s.pos])
-	if c := n[0]; c == '-' || c == '.' || ('0' <= c && c <= '9') || !utf8.ValidString(n) {
-		return "", s.fail("invalid name %q", n)
+	b := s.data[start:s.pos]
+	if n, ok := s.names[string(b)]; ok {
+		return n, nil
 	}
+	if c := b[0]; c == '-' || c == '.' || ('0' <= c && c <= '9') || !utf8.Valid(b) {
+		return nil, s.fail("invalid name %q", b)
+	}
+	n := &nameInfo{raw: string(b)}
+	s.names[n.raw] = n
 	return n, nil
+}
+
+// resolved brings n's resolutions up to date with the current bindings.
+func (s *scanner) resolved(n *nameInfo) *nameInfo {
+	if n.gen != s.gen {
+		n.elem = s.resolveUncached(n.raw, true)
+		n.attr = s.resolveUncached(n.raw, false)
+		n.gen = s.gen
+	}
+	return n
 }
 
 func (s *scanner) space() {
@@ -213,10 +242,11 @@ func (s *scanner) space() {
 
 func (s *scanner) startTag() (token, error) {
 	s.pos++ // <
-	qname, err := s.name()
+	qn, err := s.name()
 	if err != nil {
 		return token{}, err
 	}
+	qname := qn.raw
 	attrs := s.rawAttrs[:0]
 	selfClosing := false
 	for {
@@ -237,10 +267,11 @@ func (s *scanner) startTag() (token, error) {
 			selfClosing = true
 			break
 		}
-		an, err := s.name()
+		ai, err := s.name()
 		if err != nil {
 			return token{}, err
 		}
+		an := ai.raw
 		s.space()
 		if s.pos >= len(s.data) || s.data[s.pos] != '=' {
 			return token{}, s.fail("attribute %s without a value", an)
@@ -265,37 +296,32 @@ func (s *scanner) startTag() (token, error) {
 		if err != nil {
 			return token{}, s.fail("%v", err)
 		}
-		for _, a := range attrs {
-			if a.name == an {
-				return token{}, s.fail("attribute %s repeated", an)
-			}
-		}
-		attrs = append(attrs, rawAttr{an, s.intern(v)})
+		attrs = append(attrs, rawAttr{ai, s.intern(v)})
 	}
 	s.rawAttrs = attrs
 	depth := len(s.stack) + 1
 	for _, a := range attrs {
-		prefix, ok := "", false
+		prefix, ok, n := "", false, a.name.raw
 		switch {
-		case a.name == "xmlns":
+		case n == "xmlns":
 			ok = true
-		case strings.HasPrefix(a.name, "xmlns:") && len(a.name) > len("xmlns:"):
-			prefix, ok = a.name[len("xmlns:"):], true
+		case strings.HasPrefix(n, "xmlns:") && len(n) > len("xmlns:"):
+			prefix, ok = n[len("xmlns:"):], true
 		}
 		if ok {
 			before, had := s.ns[prefix]
 			s.undo = append(s.undo, nsUndo{depth, prefix, before, had})
 			s.ns[prefix] = a.value
-			clear(s.names)
+			s.gen++
 		}
 	}
-	se := xml.StartElement{Name: s.resolve(qname, true), Attr: s.attrs[:0]}
+	se := xml.StartElement{Name: s.resolved(qn).elem, Attr: s.attrs[:0]}
 	for _, a := range attrs {
-		n := s.resolve(a.name, false)
-		if a.name == "xmlns" {
+		n := s.resolved(a.name).attr
+		if raw := a.name.raw; raw == "xmlns" {
 			n = xml.Name{Local: "xmlns"}
-		} else if strings.HasPrefix(a.name, "xmlns:") && len(a.name) > len("xmlns:") {
-			n = xml.Name{Space: "xmlns", Local: a.name[len("xmlns:"):]}
+		} else if strings.HasPrefix(raw, "xmlns:") && len(raw) > len("xmlns:") {
+			n = xml.Name{Space: "xmlns", Local: raw[len("xmlns:"):]}
 		}
 		se.Attr = append(se.Attr, xml.Attr{Name: n, Value: a.value})
 	}
@@ -307,41 +333,44 @@ func (s *scanner) startTag() (token, error) {
 	return token{kind: tokStart, start: se}, nil
 }
 
-// resolve splits prefix:local and maps the prefix; an unprefixed element
+// resolveUncached splits prefix:local and maps the prefix; an unprefixed element
 // takes the default namespace, an unprefixed attribute none. An unknown
 // prefix is kept as the Space, as encoding/xml does.
-func (s *scanner) resolve(qname string, element bool) xml.Name {
-	if element {
-		if n, ok := s.names[qname]; ok {
-			return n
-		}
-		n := s.resolveUncached(qname, true)
-		s.names[qname] = n
-		return n
-	}
-	return s.resolveUncached(qname, false)
-}
-
 func (s *scanner) resolveUncached(qname string, element bool) xml.Name {
 	prefix, local, ok := strings.Cut(qname, ":")
 	if !ok || prefix == "" || local == "" {
 		if element {
-			return xml.Name{Space: s.ns[""], Local: qname}
+			return xml.Name{Space: canonical(s.ns[""]), Local: qname}
 		}
 		return xml.Name{Local: qname}
 	}
 	if uri, known := s.ns[prefix]; known {
-		return xml.Name{Space: uri, Local: local}
+		return xml.Name{Space: canonical(uri), Local: local}
 	}
 	return xml.Name{Space: prefix, Local: local}
 }
 
+// canonical returns the package's own copy of a well-known namespace, so
+// that comparing it with nsW finds the same pointer and skips the bytes.
+func canonical(uri string) string {
+	switch uri {
+	case nsW:
+		return nsW
+	case nsWStrict:
+		return nsWStrict
+	case nsMC:
+		return nsMC
+	}
+	return uri
+}
+
 func (s *scanner) endTag() (token, error) {
 	s.pos += 2
-	qname, err := s.name()
+	qn, err := s.name()
 	if err != nil {
 		return token{}, err
 	}
+	qname := qn.raw
 	s.space()
 	if s.pos >= len(s.data) || s.data[s.pos] != '>' {
 		return token{}, s.fail("malformed end tag </%s", qname)
@@ -350,7 +379,7 @@ func (s *scanner) endTag() (token, error) {
 	if len(s.stack) == 0 || s.stack[len(s.stack)-1] != qname {
 		return token{}, s.fail("unexpected end tag </%s>", qname)
 	}
-	e := xml.EndElement{Name: s.resolve(qname, true)}
+	e := xml.EndElement{Name: s.resolved(qn).elem}
 	s.end()
 	return token{kind: tokEnd, end: e}, nil
 }
@@ -366,7 +395,7 @@ func (s *scanner) end() {
 		} else {
 			delete(s.ns, u.prefix)
 		}
-		clear(s.names)
+		s.gen++
 	}
 	s.stack = s.stack[:depth-1]
 }
