@@ -366,3 +366,18 @@ func TestActiveHeaderSpan(t *testing.T) {
 		}
 	}
 }
+
+// Text where a number belongs is kept raw, valued nil and flagged.
+func TestTextInValueCell(t *testing.T) {
+	text := "某局2019年度政府信息公开工作年度报告\n二、主动公开政府信息情况\n" +
+		"第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政许可\t5\t减少2\t见附件\n"
+	r := parseText(t, text)
+	wantValues(t, r, "active.admin_licensing.prev_items=5", "active.admin_licensing.change=-2", "active.admin_licensing.decisions=")
+	c := cell(t, r, "active.admin_licensing.decisions")
+	if c.Raw != "见附件" || !slices.Contains(c.Flags, FlagTextInCell) {
+		t.Errorf("cell %+v", c)
+	}
+	if r.Status == StatusOK {
+		t.Errorf("status ok with an unreadable value")
+	}
+}

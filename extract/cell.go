@@ -34,6 +34,9 @@ const (
 	// FlagLowConfidenceLabel: the row label matched the template only fuzzily,
 	// or the row had no label and was placed by its position.
 	FlagLowConfidenceLabel = "low_confidence_label"
+	// FlagTextInCell: a value position holds text that is not a number or
+	// a marker; Value is nil and Raw keeps the text.
+	FlagTextInCell = "text_in_cell"
 	// FlagMissingCells: the source row had fewer values than the template
 	// has columns; the missing ones are blank.
 	FlagMissingCells = "missing_cells"

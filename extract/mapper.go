@@ -381,6 +381,9 @@ func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align str
 			unit = v.unit
 		}
 		c.Flags = append(c.Flags, v.flags.list()...)
+		if v.kind == kindLabel {
+			c.Flags = append(c.Flags, FlagTextInCell)
+		}
 	}
 	c.Unit = unit
 	for _, f := range flags {

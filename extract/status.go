@@ -27,7 +27,7 @@ func (m *mapper) status() {
 	for _, c := range rep.Cells {
 		for _, f := range c.Flags {
 			switch f {
-			case FlagAmbiguousAlignment, FlagLowConfidenceLabel, FlagRowNotFound:
+			case FlagAmbiguousAlignment, FlagLowConfidenceLabel, FlagRowNotFound, FlagTextInCell:
 				rep.Status = StatusPartial
 				return
 			}

@@ -68,6 +68,7 @@ func (f flagSet) list() []string {
 var (
 	numRe     = regexp.MustCompile(`^([-+]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$`)
 	numUnitRe = regexp.MustCompile(`^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件|项|个|条|宗|次|家)$`)
+	changeRe  = regexp.MustCompile(`^(增加|减少|新增|增|减)(\d+(?:\.\d+)?)(?:项|个|件)?$`)
 	numNoteRe = regexp.MustCompile(`^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(万元|元|件|项|个|条|宗|次)?\((.*)\)$`)
 	markers   = map[string]bool{"-": true, "--": true, "---": true, "/": true, "\\": true, "无": true, "空": true,
 		"N/A": true, "n/a": true, "NA": true, "×": true, "x": true, "X": true, "~": true, "…": true, "...": true}
@@ -92,7 +93,7 @@ func classify(s string) value {
 	if markers[s] {
 		return value{kind: kindValue, flags: fMarker}
 	}
-	if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' {
+	if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' && !strings.HasPrefix(s, "增") && !strings.HasPrefix(s, "减") && !strings.HasPrefix(s, "新增") {
 		return value{kind: kindLabel} // the common label cell: no regexp
 	}
 	if m := numRe.FindStringSubmatch(s); m != nil {
@@ -102,6 +103,15 @@ func classify(s string) value {
 		v := numberText(m[1])
 		v.unit = m[2]
 		v.flags |= fUnit
+		return v
+	}
+	if m := changeRe.FindStringSubmatch(s); m != nil {
+		// 本年增/减 written out: 增加2, 减少1, 新增3.
+		v := numberText(m[2])
+		if v.kind == kindValue && (m[1] == "减少" || m[1] == "减") {
+			v.num, v.negative = -v.num, v.num != 0
+		}
+		v.flags |= fNote
 		return v
 	}
 	if m := numNoteRe.FindStringSubmatch(s); m != nil {
