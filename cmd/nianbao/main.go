@@ -126,13 +126,28 @@ func newFlagSet(e *env, name, args string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses and turns flag errors into usage errors.
+// parseFlags parses flags wherever they stand among the arguments (the
+// standard library stops at the first file name), keeps the file names in
+// order, and turns flag errors into usage errors. "--" ends the flags.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: exitOK, err: flag.ErrHelp}
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return &exitError{code: exitOK, err: flag.ErrHelp}
+			}
+			return &exitError{code: exitUsage, err: errors.New("")}
 		}
-		return &exitError{code: exitUsage, err: errors.New("")}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			files = append(files, rest...)
+			break
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, files...))
 }
