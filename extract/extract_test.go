@@ -60,6 +60,7 @@ func TestStatus(t *testing.T) {
 	}{
 		{"not a report", "今日天气晴。\n明天有雨。\n", StatusNotAReport},
 		{"report without tables", "某局2021年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n（图片）\n", StatusNoTables},
+		{"a column page listing reports", "政府信息公开年报\n某局2022年政府信息公开工作年度报告\n某局2021年政府信息公开工作年度报告\n某局2020年政府信息公开工作年度报告\n下一页\n", StatusNotAReport},
 		{"all tables, consistent", report2021(nil, nil, appealZeros), StatusOK},
 		{"section 四 missing", title2021 + activeText2021 + requestsText(nil, nil), StatusPartial},
 	}

@@ -40,8 +40,13 @@ func (m *mapper) status() {
 	rep.Status = StatusOK
 }
 
-// looksLikeReport: a report title, or at least two outline headings.
+// looksLikeReport: a report title, or at least two outline headings. A
+// page listing several reports (a column page: many titles, no outline) is
+// not a report.
 func (m *mapper) looksLikeReport() bool {
+	if m.distinctTitles() >= 3 {
+		return false
+	}
 	if m.rep.ReportYear != 0 && m.rep.Agency != "" {
 		return true
 	}
@@ -60,4 +65,21 @@ func (m *mapper) looksLikeReport() bool {
 		}
 	}
 	return false
+}
+
+// distinctTitles counts the different report titles among the first lines.
+func (m *mapper) distinctTitles() int {
+	seen := map[string]bool{}
+	for i, l := range m.lines {
+		if i >= 400 {
+			break
+		}
+		if !strings.Contains(l, "报告") {
+			continue
+		}
+		if n := normalize(l); isTitle(n) && titleRe.MatchString(n) {
+			seen[n] = true
+		}
+	}
+	return len(seen)
 }
