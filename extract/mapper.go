@@ -72,6 +72,7 @@ type mapper struct {
 	year int // report year, a prior for template detection
 	// lostValue is set when a non-zero value had to be dropped as an extra cell.
 	lostValue bool
+	truncated bool // a section had more rows than maxSectionRows
 	arena     arena
 	// values for the checks: key → parsed value of the emitted cell
 	vals map[codebook.Key]value
@@ -188,8 +189,11 @@ func (m *mapper) split() {
 				// lost its cells (a wrapped label, a header line of a
 				// layout table); the mapper decides what it is.
 				n := normalizeValue(t)
-				r := srow{cells: []scell{{raw: t, norm: n, val: classify(n), loc: b.Loc}}, line: b.Loc.Line}
+				r := srow{cells: []scell{{raw: t, norm: n, val: classify(n), loc: b.Loc, span: 1}}, line: b.Loc.Line}
 				if cells := splitNumericTail(doc.Cell{Text: t, Loc: b.Loc}); cells != nil {
+					for i := range cells {
+						cells[i].pos, cells[i].span = i, 1
+					}
 					r.cells = cells
 				}
 				r.units, r.valStart = rowLabels(r)
@@ -218,7 +222,9 @@ func (m *mapper) split() {
 					// boundaries are split back into cells, never read as 001.
 					if cells := splitNumericTail(c); cells != nil {
 						for i := range cells {
-							cells[i].pos, cells[i].span = pos, 1
+							// The grid positions of numbers that shared a cell are
+							// unknown; consecutive ones are the best guess.
+							cells[i].pos, cells[i].span = pos+i, 1
 						}
 						r.cells = append(r.cells, cells...)
 						nonEmpty += len(cells)
@@ -254,15 +260,10 @@ func (m *mapper) split() {
 			r.units, r.valStart = rowLabels(r)
 			if len(m.rows[sec]) < maxSectionRows {
 				m.rows[sec] = append(m.rows[sec], r)
-			} else if len(m.rows[sec]) == maxSectionRows {
-				m.rows[sec] = append(m.rows[sec], srow{}) // sentinel: warn once
+			} else if !m.truncated {
+				m.truncated = true
 				m.rep.Warnings = append(m.rep.Warnings, "section has more rows than any template table; the rest were ignored")
 			}
-		}
-	}
-	for s := range m.rows {
-		if n := len(m.rows[s]); n > 0 && m.rows[s][n-1].cells == nil {
-			m.rows[s] = m.rows[s][:n-1]
 		}
 	}
 }
