@@ -26,13 +26,13 @@ import (
 // The exception is an identical-payload revisit of a list page: its body
 // is in an earlier record, so it is not adopted and the list page is asked
 // again (one more small revisit record).
-func (r *run) adopt(files []string) error {
-	for _, path := range files {
-		if err := r.adoptFile(path); err != nil {
-			return fmt.Errorf("crawler: adopt %s: %w", filepath.Base(path), err)
+func (r *run) adopt(files []leftover) error {
+	for _, l := range files {
+		if err := r.adoptFile(l.open, filepath.Base(l.final)); err != nil {
+			return fmt.Errorf("crawler: adopt %s: %w", filepath.Base(l.open), err)
 		}
 	}
-	return nil
+	return closeLeftovers(files, r.c.log)
 }
 
 // archived is a response or revisit record read back, waiting for the
@@ -46,7 +46,8 @@ type archived struct {
 	length int64
 }
 
-func (r *run) adoptFile(path string) error {
+// adoptFile reads the leftover at path; refs name it by its final name.
+func (r *run) adoptFile(path, file string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (r *run) adoptFile(path string) error {
 			if err != nil {
 				continue
 			}
-			if err := r.adoptOne(path, a, parseFields(fields)); err != nil {
+			if err := r.adoptOne(file, a, parseFields(fields)); err != nil {
 				return err
 			}
 		}
@@ -106,7 +107,7 @@ func parseFields(b []byte) map[string]string {
 	return out
 }
 
-func (r *run) adoptOne(path string, a *archived, meta map[string]string) error {
+func (r *run) adoptOne(file string, a *archived, meta map[string]string) error {
 	key := meta["stateKey"]
 	if key == "" || meta["fetchStatus"] != "" { // challenges stay queued anyway
 		return nil
@@ -115,7 +116,6 @@ func (r *run) adoptOne(path string, a *archived, meta map[string]string) error {
 	if err != nil || !ok {
 		return err
 	}
-	file := filepath.Base(path)
 	if rec.QueueSeq == 0 || rec.QueuedRun != r.runID || (rec.WARCFile == file && rec.WARCOffset == a.rec.Offset) {
 		return nil // committed
 	}

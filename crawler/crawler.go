@@ -145,7 +145,10 @@ type run struct {
 
 	hosts   map[string]*hostQ
 	results chan outcome
-	busy    int
+	busy    int // requests in flight
+	// finishing counts goroutines whose answer is complete and whose host
+	// is free again, still archiving and committing.
+	finishing int
 	prog    Progress
 }
 

@@ -45,7 +45,7 @@ func TestKill9Resume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	const reports = 40
+	const reports = 80
 	var portals strings.Builder
 	var sites []*site
 	for i := 0; i < 3; i++ {
@@ -68,7 +68,7 @@ func TestKill9Resume(t *testing.T) {
 		sites = append(sites, s)
 		portals.WriteString(portalYAML(fmt.Sprintf("p%d", i), s.URL("/list.html")))
 	}
-	head := strings.NewReplacer("delay_floor: 20ms", "delay_floor: 8ms", "delay_ceiling: 40ms", "delay_ceiling: 10ms").Replace(testPoliteness)
+	head := strings.NewReplacer("delay_floor: 20ms", "delay_floor: 10ms", "delay_ceiling: 40ms", "delay_ceiling: 12ms").Replace(testPoliteness)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(head+"portals:\n"+portals.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestKill9Resume(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		var kill <-chan time.Time
 		if round < 6 {
-			kill = time.After(time.Duration(100+rand.IntN(400)) * time.Millisecond)
+			kill = time.After(time.Duration(80+rand.IntN(300)) * time.Millisecond)
 		}
 		select {
 		case err := <-done:

@@ -13,13 +13,17 @@ import (
 	"github.com/nianbao/nianbao/crawler/warc"
 )
 
-// recoverOpenFiles finishes the WARC files a killed process left open: each
-// is cut after its last complete record and renamed from .open, so every
-// file in the archive is valid. A cut-off exchange was never committed to
-// the state, so its URL is still queued and will be fetched again.
-// It returns the files recovered, by final path.
-func recoverOpenFiles(dir string, log *zap.Logger) ([]string, error) {
-	var done []string
+// leftover is a WARC file a killed process left open, cut after its last
+// complete exchange but not yet renamed.
+type leftover struct {
+	open, final string
+}
+
+// recoverOpenFiles cuts each WARC file a killed process left open after
+// its last complete exchange. The files keep their .open name until
+// closeLeftovers: a process killed while adopting them finds them again.
+func recoverOpenFiles(dir string, log *zap.Logger) ([]leftover, error) {
+	var out []leftover
 	open, err := filepath.Glob(filepath.Join(dir, "*.open"))
 	if err != nil {
 		return nil, err
@@ -29,7 +33,6 @@ func recoverOpenFiles(dir string, log *zap.Logger) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("recover %s: %w", path, err)
 		}
-		final := strings.TrimSuffix(path, ".open")
 		if good == 0 {
 			log.Warn("warc recovery: no complete record; removing", zap.String("file", path))
 			if err := os.Remove(path); err != nil {
@@ -43,7 +46,7 @@ func recoverOpenFiles(dir string, log *zap.Logger) ([]string, error) {
 		}
 		fi, err := f.Stat()
 		if err == nil && fi.Size() != good {
-			log.Warn("warc recovery: cutting a partial record", zap.String("file", path), zap.Int64("from", fi.Size()), zap.Int64("to", good))
+			log.Warn("warc recovery: cutting a partial exchange", zap.String("file", path), zap.Int64("from", fi.Size()), zap.Int64("to", good))
 			err = f.Truncate(good)
 		}
 		if err == nil {
@@ -55,20 +58,30 @@ func recoverOpenFiles(dir string, log *zap.Logger) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("recover %s: %w", path, err)
 		}
-		if _, err := os.Stat(final); err == nil {
-			return nil, fmt.Errorf("recover %s: %s exists", path, final)
-		}
-		if err := os.Rename(path, final); err != nil {
-			return nil, err
-		}
-		log.Info("warc recovered", zap.String("file", final), zap.Int64("bytes", good))
-		done = append(done, final)
+		out = append(out, leftover{open: path, final: strings.TrimSuffix(path, ".open")})
 	}
-	return done, nil
+	return out, nil
 }
 
-// lastCompleteRecord returns the end offset of the last record of the file
-// that reads completely (its gzip member ends where the next begins).
+// closeLeftovers gives recovered files their final name.
+func closeLeftovers(files []leftover, log *zap.Logger) error {
+	for _, l := range files {
+		if _, err := os.Stat(l.final); err == nil {
+			return fmt.Errorf("recover %s: %s exists", l.open, l.final)
+		}
+		if err := os.Rename(l.open, l.final); err != nil {
+			return err
+		}
+		log.Info("warc recovered", zap.String("file", l.final))
+	}
+	return nil
+}
+
+// lastCompleteRecord returns the end offset of the last complete exchange
+// of the file: every exchange this package writes ends with its metadata
+// record, so the file is cut after the last metadata record (or after the
+// warcinfo, if no exchange is complete). A response whose metadata was not
+// written was never committed to the state; its URL is still queued.
 func lastCompleteRecord(path string) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -80,13 +93,12 @@ func lastCompleteRecord(path string) (int64, error) {
 	var prev *warc.Record
 	for {
 		rec, err := rd.Next()
-		if prev != nil && prev.Offset >= 0 && prev.Length >= 0 && err == nil {
+		// Next has read prev to its end: its Length is known.
+		if prev != nil && prev.Offset >= 0 && prev.Length >= 0 && (err == nil || errors.Is(err, io.EOF)) &&
+			(prev.Type == warc.TypeMetadata || prev.Type == warc.TypeWarcinfo) {
 			good = prev.Offset + prev.Length
 		}
 		if err != nil {
-			if prev != nil && prev.Offset >= 0 && prev.Length >= 0 && errors.Is(err, io.EOF) {
-				good = prev.Offset + prev.Length
-			}
 			var fe *warc.FormatError
 			if errors.Is(err, io.EOF) || errors.As(err, &fe) {
 				return good, nil

@@ -83,10 +83,10 @@ func (r *run) schedule() error {
 				fatal, stopping = err, true
 			}
 		}
-		if r.busy == 0 && (stopping || r.allIdle()) {
+		if r.busy == 0 && r.finishing == 0 && (stopping || r.allIdle()) {
 			break
 		}
-		if !stopping && r.busy == 0 && wake.IsZero() {
+		if !stopping && r.busy == 0 && r.finishing == 0 && wake.IsZero() {
 			break // nothing in flight and nothing will become ready
 		}
 		var tc <-chan time.Time
@@ -97,7 +97,15 @@ func (r *run) schedule() error {
 		}
 		select {
 		case o := <-r.results:
-			r.busy--
+			if o.early {
+				r.free(o)
+				continue
+			}
+			if o.freed {
+				r.finishing--
+			} else {
+				r.busy--
+			}
 			if err := r.handle(o); err != nil && fatal == nil {
 				fatal, stopping = err, true
 			}
@@ -156,7 +164,8 @@ func (r *run) dispatch(limit int) (time.Time, error) {
 		}
 	}
 	for _, h := range r.hosts {
-		for r.busy < limit && !h.parked {
+		// Archiving goroutines are bounded too: each may hold a page.
+		for r.busy < limit && r.busy+r.finishing < 2*limit && !h.parked {
 			j, when, err := r.next(h, now)
 			if err != nil {
 				return wake, err
@@ -169,7 +178,7 @@ func (r *run) dispatch(limit int) (time.Time, error) {
 			}
 			r.start(j)
 		}
-		if r.busy >= limit {
+		if r.busy >= limit || r.busy+r.finishing >= 2*limit {
 			break
 		}
 	}
@@ -309,7 +318,9 @@ func (r *run) handle(o outcome) error {
 	c := r.c
 	j := o.job
 	h := j.host
-	h.inFlight--
+	if !o.freed {
+		h.inFlight--
+	}
 	if o.fatal != nil {
 		return o.fatal
 	}
@@ -325,37 +336,13 @@ func (r *run) handle(o outcome) error {
 		j.portal.answered = true
 	}
 
-	// The next request waits delay_factor × this response time, within
-	// the floor and ceiling, or robots.txt's Crawl-delay (capped).
 	pol := j.pol
 	if !h.polSet {
 		pol = c.cfg.Politeness
 	}
-	d := time.Duration(float64(o.elapsed) * pol.DelayFactor)
-	d = min(max(d, pol.DelayFloor.D()), pol.DelayCeiling.D())
-	rules := h.rules
-	if o.rules != nil {
-		rules = o.rules
+	if !o.freed {
+		r.clock(h, o)
 	}
-	if rules != nil && rules.crawlDelay > 0 {
-		d = max(d, min(rules.crawlDelay, pol.CrawlDelayCap.D()))
-	}
-	h.delay = d
-	// The clock runs from the end of the answer: archiving and committing
-	// it overlap the pause, they do not lengthen it.
-	end := o.end
-	if end.IsZero() {
-		end = now
-	}
-	if next := end.Add(d); next.After(h.nextAllowed) {
-		h.nextAllowed = next
-	}
-	if o.hostPause > 0 {
-		if next := now.Add(o.hostPause); next.After(h.nextAllowed) {
-			h.nextAllowed = next
-		}
-	}
-
 	if o.challenge != "" {
 		r.prog.Challenges++
 		until := now.Add(pol.ChallengeOff.D())
@@ -410,4 +397,48 @@ func (r *run) reportHost(h *hostQ) {
 			p.addError(h.parkReason)
 		}
 	}
+}
+
+// clock sets when the host may be asked next: delay_factor × this
+// response time, within the floor and ceiling, or robots.txt's
+// Crawl-delay (capped), counted from the end of the answer; later still
+// if the server asked for a pause.
+func (r *run) clock(h *hostQ, o outcome) {
+	pol := o.job.pol
+	if !h.polSet {
+		pol = r.c.cfg.Politeness
+	}
+	d := time.Duration(float64(o.elapsed) * pol.DelayFactor)
+	d = min(max(d, pol.DelayFloor.D()), pol.DelayCeiling.D())
+	rules := h.rules
+	if o.rules != nil {
+		rules = o.rules
+	}
+	if rules != nil && rules.crawlDelay > 0 {
+		d = max(d, min(rules.crawlDelay, pol.CrawlDelayCap.D()))
+	}
+	h.delay = d
+	end := o.end
+	if end.IsZero() {
+		end = r.c.now()
+	}
+	if next := end.Add(d); next.After(h.nextAllowed) {
+		h.nextAllowed = next
+	}
+	if o.hostPause > 0 {
+		if next := end.Add(o.hostPause); next.After(h.nextAllowed) {
+			h.nextAllowed = next
+		}
+	}
+}
+
+// free handles the early word that a request's answer is complete: the
+// host may be asked again on its clock while the answer is archived and
+// committed, and the global slot goes to the next request.
+func (r *run) free(o outcome) {
+	h := o.job.host
+	h.inFlight--
+	r.busy--
+	r.finishing++
+	r.clock(h, o)
 }

@@ -42,6 +42,10 @@ type outcome struct {
 	archived  bool
 	failed    bool
 
+	// early: the answer is complete and classified, only archiving and
+	// committing remain (the host is free); freed: sent after an early one.
+	early, freed bool
+
 	// robots.txt fetches
 	rules     *robotsRules
 	robotsErr error
@@ -278,6 +282,13 @@ func (r *run) decide(o outcome, f *fetched, pre *warc.Ref) outcome {
 func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool, pre *warc.Ref) outcome {
 	rec := &o.rec
 	c := r.c
+	if pre == nil && o.challenge == "" && !o.job.robots {
+		// A challenge keeps the host busy until the scheduler parks it.
+		e := o
+		e.early = true
+		r.results <- e
+		o.freed = true
+	}
 	cp := captureOf(*rec)
 	changed := false
 	if f.status != 0 && (archive || o.challenge != "") {
@@ -551,7 +562,8 @@ func (r *run) workRobots(j *job) outcome {
 // logRobots archives a robots.txt answer and logs its capture.
 func (r *run) logRobots(o outcome, f *fetched, rec state.Record) error {
 	x := &warc.Exchange{TargetURI: f.ex.url, IP: f.ex.ip, Date: f.ex.started, Request: f.ex.tap.request(),
-		ResponseHeader: f.ex.tap.responseHead(), Body: bytes.NewReader(f.body), BodyLength: f.n}
+		ResponseHeader: f.ex.tap.responseHead(), Body: bytes.NewReader(f.body), BodyLength: f.n,
+		Metadata: warc.Header{{Name: "kind", Value: KindRobots}, {Name: "fetchTimeMs", Value: strconv.FormatInt(o.elapsed.Milliseconds(), 10)}}}
 	if x.ResponseHeader == nil {
 		x.ResponseHeader = reconstructHead(f.ex.resp)
 	}
