@@ -185,10 +185,13 @@ func checkReport2021(t *testing.T, d *doc.Document) {
 			t.Errorf("section 二 r%dc%d = %q, want %q", c.r, c.c, got, c.text)
 		}
 	}
-	// Centred under a three-column header: the value lands in one of them.
+	// One value under one header across the value columns: one cell
+	// spanning them, as the HTML's colspan=3.
 	for _, lv := range [][2]string{{"行政许可", "1523"}, {"行政处罚", "87"}, {"行政强制", "5"}, {"行政事业性收费", "12.3456"}} {
 		checkLabelHasValue(t, active, lv[0], lv[1])
 	}
+	checkSpread(t, active, 6, "1523")
+	checkSpread(t, active, 5, "本年处理决定数量")
 
 	checkRows(t, requests, requests2021)
 	// The table crosses from page 2 to 3: the header repeated on page 3 is
@@ -219,6 +222,16 @@ func checkReport2021(t *testing.T, d *doc.Document) {
 	}
 	if !tableHas(appeals, "未经复议直接起诉") || !tableHas(appeals, "结果维持") {
 		t.Error("section 四 headers lost")
+	}
+}
+
+// checkSpread checks that row ri reads text, text, text across columns
+// 1–3, the last two Spanned.
+func checkSpread(t *testing.T, tb *doc.Table, ri int, text string) {
+	t.Helper()
+	r := tb.Rows[ri]
+	if len(r) != 4 || r[1].Text != text || r[1].Spanned || r[2].Text != text || !r[2].Spanned || r[3].Text != text || !r[3].Spanned {
+		t.Errorf("row %d = %+v, want %s spanning columns 1-3", ri, r, text)
 	}
 }
 
@@ -533,6 +546,8 @@ func TestLayoutTopAligned(t *testing.T) {
 		{"规章", v("2,1,15")},
 		{"行政规范性文件", v("12,3,48")},
 	})
+	checkSpread(t, tables[0], 6, "1523") // right-aligned in the last column
+	checkSpread(t, tables[0], 13, "12.3456")
 	checkRows(t, tables[1], requests2021)
 	if n := len(tables[1].Rows[len(tables[1].Rows)-1]); n != 10 {
 		t.Errorf("section 三 has %d columns, want 3 label + 7 value", n)

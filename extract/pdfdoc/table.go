@@ -192,6 +192,7 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 		rowPages = append(rowPages, page)
 		numeric = append(numeric, hasNumber)
 	}
+	spreadSingleColumn(t.Rows, numeric, len(lb))
 	kept := dropRepeatedHeaders(t.Rows, rowPages, numeric)
 	kept = joinCutLabels(t.Rows, kept, rowPages, len(lb))
 	rs := make([][]doc.Cell, 0, len(kept))
@@ -540,4 +541,59 @@ func mergeHeaderBands(bs []band, cs []*cell) []band {
 		}
 	}
 	return res
+}
+
+// spreadSingleColumn restores a value cell spanning all value columns,
+// as in the 2021 template's 本年处理决定数量 blocks: a header row whose only
+// value-area text is one header, followed by rows that each have a label
+// and exactly one value, is read as cells across the value columns,
+// origin first and Spanned copies after, the way the HTML and DOCX grids
+// give it. Where the value was printed (centred, or right-aligned in the
+// last column) says nothing about which column it belongs to. A block
+// with any row of several values is left alone.
+func spreadSingleColumn(rows [][]doc.Cell, numeric []bool, vstart int) {
+	filled := func(r []doc.Cell) (label bool, vals []int) {
+		for ci, c := range r {
+			if c.Text == "" || c.Spanned {
+				continue
+			}
+			if ci < vstart {
+				label = true
+			} else {
+				vals = append(vals, ci)
+			}
+		}
+		return label, vals
+	}
+	spread := func(r []doc.Cell, from int) {
+		text := r[from].Text
+		r[from] = doc.Cell{}
+		r[vstart] = doc.Cell{Text: text}
+		for ci := vstart + 1; ci < len(r); ci++ {
+			r[ci] = doc.Cell{Text: text, Spanned: true}
+		}
+	}
+	for hi := 0; hi < len(rows); hi++ {
+		if numeric[hi] || len(rows[hi]) <= vstart+1 {
+			continue
+		}
+		label, vals := filled(rows[hi])
+		if !label || len(vals) != 1 {
+			continue
+		}
+		end, ok := hi+1, true
+		for ; end < len(rows) && numeric[end]; end++ {
+			l, vs := filled(rows[end])
+			ok = ok && l && len(vs) == 1 && len(rows[end]) == len(rows[hi])
+		}
+		if !ok || end == hi+1 {
+			continue
+		}
+		spread(rows[hi], vals[0])
+		for ri := hi + 1; ri < end; ri++ {
+			_, vs := filled(rows[ri])
+			spread(rows[ri], vs[0])
+		}
+		hi = end - 1
+	}
 }
