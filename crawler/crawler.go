@@ -149,7 +149,7 @@ type run struct {
 	// finishing counts goroutines whose answer is complete and whose host
 	// is free again, still archiving and committing.
 	finishing int
-	prog    Progress
+	prog      Progress
 }
 
 // Run crawls every active portal once: a nightly pass, or the rest of an
