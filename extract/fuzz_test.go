@@ -12,6 +12,9 @@ import (
 )
 
 // FuzzMap feeds random text, seeded with real reports and table fragments,
+// Run with a short minimisation, or new inputs stall the run for a minute
+// each: go test -run XXX -fuzz FuzzMap -fuzztime=30s -fuzzminimizetime=2s ./extract/
+//
 // through the whole pipeline: no panic, no hang, only codebook keys, every
 // emitted cell of a found table, checks that name a rule.
 func FuzzMap(f *testing.F) {

@@ -11,6 +11,7 @@ import (
 
 // FuzzTextRead: any bytes decode and split without panic; every cell and
 // paragraph is valid UTF-8, and line numbers stay within the input.
+// go test -run XXX -fuzz FuzzTextRead -fuzztime=20s -fuzzminimizetime=2s ./extract/textdoc/
 func FuzzTextRead(f *testing.F) {
 	// Short pieces of the seeds: the fuzzer minimises every new input,
 	// which is slow on whole reports.
