@@ -437,9 +437,10 @@ func findRegions(ls []line, m metrics) []region {
 			}
 			to++
 		}
-		// Trailing short lines are not part of the table unless followed by
-		// a tabular line; trim them back.
-		for to > i+1 && len(ls[to-1].frags) < 2 && !stackedUnder(ls, to-1) {
+		// Trailing short lines set off by more than a cell's padding are
+		// not part of the table (a note, a signature); a last row whose
+		// values are all blank is.
+		for to > i+1 && len(ls[to-1].frags) < 2 && !stackedUnder(ls, to-1) && ls[to-1].y0-ls[to-2].y1 > 0.5*m.em {
 			to--
 		}
 		// One tabular line is a table only when it continues the table

@@ -609,3 +609,41 @@ func TestLayoutManyWordsAtPageEdge(t *testing.T) {
 		t.Errorf("50,000 edge words took %s", el)
 	}
 }
+
+// Every value blank, as seeds 001 and 004 publish: with no number to find
+// the value columns, the row labels (cells opening with an item number)
+// mark where values start, group labels still span their rows, and the
+// last row, all blank, stays in the table.
+func TestLayoutAllBlank(t *testing.T) {
+	d, err := fromTSV(fixture(t, "report2019-blank.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := d.Tables()
+	if len(tables) != 3 {
+		t.Fatalf("%d tables, want 3", len(tables))
+	}
+	requests := tables[1]
+	blank := strings.Split(",,,,,,", ",")
+	var want []dataRow
+	for _, l := range []string{"一、本年新收", "（一）予以公开", "1.属于国家秘密", "8.属于行政查询事项", "1.本机关不掌握相关政府信息", "（六）其他处理", "（七）总计", "四、结转下年度继续办理"} {
+		want = append(want, dataRow{l, blank})
+	}
+	checkRows(t, requests, want)
+	if n := len(requests.Rows[len(requests.Rows)-1]); n != 10 {
+		t.Errorf("section 三 has %d columns, want 3 label + 7 value", n)
+	}
+	for _, g := range []string{"三、本年度办理结果", "（四）无法提供", "（五）不予处理"} {
+		if !tableHas(requests, g) {
+			t.Errorf("group label %s not re-joined", g)
+		}
+	}
+	for _, p := range d.Paragraphs() {
+		if strings.Contains(p, "结转下年度") {
+			t.Errorf("last table row left as a paragraph: %q", p)
+		}
+	}
+	if appeals := tables[2]; len(appeals.Rows) != 4 || !tableHas(appeals, "复议后起诉") {
+		t.Errorf("section 四 headers: %d rows", len(appeals.Rows))
+	}
+}

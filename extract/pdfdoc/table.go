@@ -12,6 +12,9 @@ import (
 
 const maxTableFrags = 5000
 
+// itemRE matches text opening with an item number of the report outline.
+var itemRE = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、])`)
+
 // valueRE matches what sits in a value column: a number (with thousands
 // separators, a sign, a decimal part, a unit) or a blank marker.
 var valueRE = regexp.MustCompile(`^(?:[-+−]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|元|万元|件|个|条)?|[-—–/／\\]|无|空)$`)
@@ -71,7 +74,19 @@ func buildTable(parts [][]line, m metrics) *doc.Table {
 		}
 	}
 	if math.IsInf(valueLeft, 1) {
-		valueLeft = math.Inf(-1) // a table of text only: no label area
+		// No numbers (a report leaving every cell blank): the row labels
+		// are the cells opening with an item number (一、 （一） 1.); the
+		// values start after the widest of them. Without any, the table is
+		// all header text (section 四 without its data row).
+		valueLeft = math.Inf(-1)
+		for _, c := range cells {
+			if itemRE.MatchString(c.text()) {
+				valueLeft = max(valueLeft, c.x1)
+			}
+		}
+		if !math.IsInf(valueLeft, -1) {
+			valueLeft += 3
+		}
 	}
 	var labels, values []*cell
 	// A cell reaching into the value columns is a header or caption, not

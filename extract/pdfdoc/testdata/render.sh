@@ -15,6 +15,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 lo() { soffice --headless "-env:UserInstallation=file://$work/profile" "$@" >/dev/null 2>&1; }
 
+# report2019-blank.html is report2019.html with every section 三 value
+# blank and no section 四 data row, as seeds 001 and 004 publish them.
+lo --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export --outdir "$here" "$here/report2019-blank.html"
 for r in report2021 report2019; do
 	lo --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export --outdir "$here" "$here/$r.html"
 	lo --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" --outdir "$office" "$here/$r.html"
@@ -64,7 +67,7 @@ ls -l "$here"/*.pdf "$office"/*.docx "$office"/*.doc "$office"/*.xls*
 
 # The pdftotext word boxes of the two reports, for the pure-Go layout tests
 # and the TSV fuzzer (they run without poppler).
-for r in report2021 report2019 report2021-top; do
+for r in report2021 report2019 report2021-top report2019-blank; do
 	pdftotext -tsv -enc UTF-8 "$here/$r.pdf" "$here/$r.tsv"
 done
 
