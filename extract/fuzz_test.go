@@ -11,12 +11,11 @@ import (
 	"github.com/nianbao/nianbao/extract/doc"
 )
 
-// FuzzMap feeds random text, seeded with real reports and table fragments,
-// Run with a short minimisation, or new inputs stall the run for a minute
-// each: go test -run XXX -fuzz FuzzMap -fuzztime=30s -fuzzminimizetime=2s ./extract/
-//
+// FuzzMap feeds random text, seeded with table fragments of real reports,
 // through the whole pipeline: no panic, no hang, only codebook keys, every
-// emitted cell of a found table, checks that name a rule.
+// emitted cell of a found table, checks that name a rule. Run it with a
+// short minimisation, or each new input stalls the run for a minute:
+// go test -run XXX -fuzz FuzzMap -fuzztime=30s -fuzzminimizetime=2s ./extract/
 func FuzzMap(f *testing.F) {
 	// Table fragments of the seeds rather than whole reports: the fuzzer
 	// minimises every new input, which is slow on 9 KB reports.
