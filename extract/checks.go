@@ -165,13 +165,20 @@ func (m *mapper) formatChecks() {
 		switch {
 		case v.negative && !col.Signed:
 			bad = append(bad, c.Col+" negative ("+c.Raw+")")
-		case int(v.decimals) > col.Decimals:
-			bad = append(bad, c.Col+" has "+strconv.Itoa(int(v.decimals))+" decimals ("+c.Raw+")")
+		case !fitsDecimals(v.num, col.Decimals):
+			// By value, not by print: 3.00 is a count, 1.5 is not.
+			bad = append(bad, c.Col+" has more than "+strconv.Itoa(col.Decimals)+" decimals ("+c.Raw+")")
 		}
 	}
 	if len(m.rep.Cells) > 0 {
 		flush(table, row, any, bad)
 	}
+}
+
+// fitsDecimals reports whether f has at most d fractional digits.
+func fitsDecimals(f float64, d int) bool {
+	scaled := f * math.Pow10(d)
+	return math.Abs(scaled-math.Round(scaled)) < 1e-6
 }
 
 // colSpecs indexes every template column by template and cell key.

@@ -125,7 +125,7 @@ func TestChecksNotAssessable(t *testing.T) {
 
 func TestFormatCheck(t *testing.T) {
 	text := "某局2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n" +
-		"第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t-1\t0\t0\n行政规范性文件\t1.5\t0\t0\n" +
+		"第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t-1\t3.00\t0\n行政规范性文件\t1.5\t0\t0\n" +
 		"第二十条第（八）项\t\t\t\n信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t0.12345\n"
 	r := parseText(t, text)
 	want := map[string]bool{"active.regulations": true, "active.normative_docs": true, "active.admin_fees": true}
@@ -143,6 +143,12 @@ func TestFormatCheck(t *testing.T) {
 	}
 	if r.Status != StatusFailedChecks {
 		t.Errorf("status %s", r.Status)
+	}
+	// 3.00 is a count; only the negative value fails its row.
+	for _, c := range r.Checks {
+		if c.Rule == "R5" && c.Scope == "active.regulations" && c.Detail != "issued negative (-1)" {
+			t.Errorf("R5 detail %q", c.Detail)
+		}
 	}
 }
 
