@@ -149,6 +149,7 @@ type run struct {
 	// finishing counts goroutines whose answer is complete and whose host
 	// is free again, still archiving and committing.
 	finishing int
+	syncer    groupSync
 	prog      Progress
 }
 

@@ -164,8 +164,9 @@ func (r *run) dispatch(limit int) (time.Time, error) {
 		}
 	}
 	for _, h := range r.hosts {
-		// Archiving goroutines are bounded too: each may hold a page.
-		for r.busy < limit && r.busy+r.finishing < 2*limit && !h.parked {
+		// Archiving goroutines are bounded too (each may hold a page), loosely:
+		// a slow disk sync must not stop the hosts.
+		for r.busy < limit && r.busy+r.finishing < 4*limit && !h.parked {
 			j, when, err := r.next(h, now)
 			if err != nil {
 				return wake, err
@@ -178,7 +179,7 @@ func (r *run) dispatch(limit int) (time.Time, error) {
 			}
 			r.start(j)
 		}
-		if r.busy >= limit || r.busy+r.finishing >= 2*limit {
+		if r.busy >= limit || r.busy+r.finishing >= 4*limit {
 			break
 		}
 	}
@@ -273,9 +274,7 @@ func (r *run) pick(h *hostQ, now time.Time) (state.Record, bool, time.Time, erro
 		}
 		if h.robots == robotsKnown && !now.After(h.rules.expires) {
 			if u, err := url.Parse(rec.URL); err == nil && !h.rules.allowed(u) {
-				if err := r.settleDisallowed(h, rec, now); err != nil {
-					return state.Record{}, false, wake, err
-				}
+				r.settleDisallowed(h, rec, now)
 				continue
 			}
 		}
@@ -288,16 +287,21 @@ func (r *run) unpick(h *hostQ, rec state.Record) {
 	h.buf = append([]state.Record{rec}, h.buf...)
 }
 
-// settleDisallowed records a target robots.txt forbids, without a request.
-func (r *run) settleDisallowed(h *hostQ, rec state.Record, now time.Time) error {
+// settleDisallowed records a target robots.txt forbids, without a
+// request, in its own goroutine (the commit waits for a disk sync; the
+// scheduler must not).
+func (r *run) settleDisallowed(h *hostQ, rec state.Record, now time.Time) {
 	rec.FetchStatus, rec.FetchedAt, rec.Error = StatusRobotsDisallowed, now, "disallowed by robots.txt"
-	cp := captureOf(rec)
-	b, _ := jsonMarshal(cp)
-	if _, err := r.store.Apply(r.runID, state.Commit{Record: rec, Dequeue: true, Capture: b}); err != nil {
-		return fmt.Errorf("crawler: %w", err)
-	}
-	r.c.log.Info("robots disallow", zap.String("url", rec.URL))
-	return nil
+	r.finishing++
+	go func() {
+		o := outcome{job: &job{host: h, rec: rec, pol: h.pol}, rec: rec, freed: true, disallowed: true}
+		b, _ := jsonMarshal(captureOf(rec))
+		if _, err := r.store.Apply(r.runID, state.Commit{Record: rec, Dequeue: true, Capture: b}); err != nil {
+			o.fatal = fmt.Errorf("crawler: %w", err)
+		}
+		r.c.log.Info("robots disallow", zap.String("url", rec.URL))
+		r.results <- o
+	}()
 }
 
 // start runs j in its own goroutine; the outcome comes back on r.results.
@@ -323,6 +327,9 @@ func (r *run) handle(o outcome) error {
 	}
 	if o.fatal != nil {
 		return o.fatal
+	}
+	if o.disallowed {
+		return nil
 	}
 	now := c.now()
 	r.prog.Fetches++

@@ -45,6 +45,8 @@ type outcome struct {
 	// early: the answer is complete and classified, only archiving and
 	// committing remain (the host is free); freed: sent after an early one.
 	early, freed bool
+	// disallowed: settled without a request (robots.txt).
+	disallowed bool
 
 	// robots.txt fetches
 	rules     *robotsRules
