@@ -381,3 +381,31 @@ func TestTextInValueCell(t *testing.T) {
 		t.Errorf("status ok with an unreadable value")
 	}
 }
+
+// A table flattened to one cell per line (lixian.gov.cn style): header
+// lines, then each label followed by its seven values on lines of their own.
+func TestOneCellPerLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(title2021 + "三、收到和处理政府信息公开申请情况\n")
+	for _, h := range []string{"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"} {
+		b.WriteString(h + "\n")
+	}
+	for _, r := range requestRows2021 {
+		for _, l := range strings.Split(strings.Trim(r.label, "\t"), "\t") {
+			if l != "" {
+				b.WriteString(l + "\n")
+			}
+		}
+		v := []string{"0", "0", "0", "0", "0", "0", "0"}
+		if r.key == "new" || r.key == "disclosed" || r.key == "total" {
+			v = []string{"3", "0", "0", "0", "1", "0", "4"}
+		}
+		b.WriteString(strings.Join(v, "\n") + "\n\n")
+	}
+	r := parseText(t, b.String()+appealsText(appealZeros))
+	wantValues(t, r, "requests.new.natural_person=3", "requests.new.legal_service=1", "requests.new.total=4",
+		"requests.disclosed.total=4", "requests.other.other.total=0", "requests.total.total=4")
+	if got := failedChecks(r); len(got) != 0 {
+		t.Errorf("failed checks %v", got)
+	}
+}
