@@ -14,8 +14,10 @@
 // up to crawl_delay_cap) or the server sent Retry-After. Across hosts at
 // most global_concurrency requests run at once. One scheduler goroutine
 // owns all queues and sleeps until the next host may be asked or a result
-// arrives; a request runs in its own goroutine, so there are never more
-// goroutines than requests in flight.
+// arrives; a request runs in its own goroutine, so goroutines are bounded
+// by requests in flight (plus a bounded number still archiving: a host is
+// free again as soon as its answer is complete, so a slow disk sync
+// overlaps the pause instead of lengthening it).
 //
 // robots.txt is fetched through the same queue before a host's first URL,
 // kept for robots_ttl (at most 24 h) and obeyed for our product token
