@@ -170,7 +170,8 @@ func TestFarmTwoNights(t *testing.T) {
 			t.Errorf("out-of-scope host requested: %s", r.Path)
 		}
 	}
-	readArchive(t, dir) // every file valid
+	readArchive(t, dir) // every file valid, by our reader
+	checkWithWarcio(t, dir)
 }
 
 // fetchedOrUnchanged: fetched on night 1, or asked again on night 2 and

@@ -156,6 +156,7 @@ func TestKill9Resume(t *testing.T) {
 			}
 		}
 	}
+	checkWithWarcio(t, filepath.Join(dir, "data"))
 	t.Logf("%d kills, %d records, %d captures", kills, len(recs), captures)
 }
 
