@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 
 	"go.uber.org/zap"
@@ -22,6 +23,9 @@ func newExtractor(log *zap.Logger) (*extract.Extractor, error) {
 	office := extract.ReaderFunc(officedoc.Read)
 	return extract.New(extract.Options{
 		Logger: log,
+		// A PDF without a usable text layer is recorded as such, with no
+		// cells; a truncated or encrypted one is read as far as it goes.
+		TextUnusable: func(err error) bool { return errors.Is(err, pdfdoc.ErrNoTextLayer) },
 		Readers: map[doc.Format]extract.Reader{
 			doc.FormatHTML: extract.ReaderFunc(htmldoc.Read),
 			doc.FormatText: extract.ReaderFunc(textdoc.Read),
