@@ -1,7 +1,9 @@
 package crawler
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -427,5 +429,84 @@ func TestHanwebPostListPage(t *testing.T) {
 		if cp, ok := captureFor(sum, s.URL(p)); !ok || cp.FetchStatus != StatusOK || cp.Kind != KindReport {
 			t.Errorf("%s: %+v", p, cp)
 		}
+	}
+}
+
+// A host that never completes the TCP handshake is given up after the
+// connect timeout on each attempt, and the portal reported.
+func TestConnectTimeout(t *testing.T) {
+	head := strings.NewReplacer("connect_timeout: 1s", "connect_timeout: 150ms", "retries: 2", "retries: 1").Replace(testPoliteness)
+	cfg := testConfig(t, head, portalYAML("blackhole", "http://10.255.255.1/list.html"))
+	var dials atomic.Int32
+	blackhole := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		<-ctx.Done() // like a SYN nobody answers
+		return nil, ctx.Err()
+	}
+	c, err := New(Options{Config: cfg, DataDir: t.TempDir(), Dial: blackhole})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	sum, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v with a 150ms connect timeout", d)
+	}
+	if n := dials.Load(); n != 2 { // robots.txt: first attempt and one retry
+		t.Errorf("%d dials, want 2", n)
+	}
+	if p := sum.Portals[0]; !p.Unreachable || !strings.Contains(strings.Join(p.Errors, ";"), "connect") {
+		t.Errorf("portal %+v", p)
+	}
+}
+
+// A redirect target is a new request: robots.txt is checked for it.
+func TestRedirectTargetObeysRobots(t *testing.T) {
+	s := oneReport(t)
+	s.handle("/robots.txt", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n") })
+	s.handle("/r.html", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/private/r.html", http.StatusMovedPermanently)
+	})
+	s.html("/private/r.html", reportPage(1, ""))
+	sum := crawlOnce(t, testConfig(t, "", portalYAML("p", s.URL("/list.html"))), t.TempDir())
+	if len(s.hits("/private/r.html")) != 0 {
+		t.Error("redirect target disallowed by robots.txt was requested")
+	}
+	if cp, _ := captureFor(sum, s.URL("/private/r.html")); cp.FetchStatus != StatusRobotsDisallowed || len(cp.Via) != 1 {
+		t.Errorf("capture %+v", cp)
+	}
+}
+
+// Attempts are counted across processes: a restarted crawl does not grant
+// a failing URL a fresh set of retries.
+func TestRetriesBoundedAcrossRestarts(t *testing.T) {
+	s := oneReport(t)
+	first := make(chan struct{}, 10)
+	s.handle("/r.html", func(w http.ResponseWriter, r *http.Request) {
+		first <- struct{}{}
+		http.Error(w, "down", 503)
+	})
+	head := strings.NewReplacer("backoff_base: 10ms", "backoff_base: 400ms").Replace(testPoliteness)
+	cfg := testConfig(t, head, portalYAML("p", s.URL("/list.html")))
+	dir := t.TempDir()
+	c, err := New(Options{Config: cfg, DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-first; time.Sleep(50 * time.Millisecond); cancel() }()
+	c.Run(ctx)
+	if n := len(s.hits("/r.html")); n != 1 {
+		t.Fatalf("%d attempts before the stop, want 1", n)
+	}
+	sum := crawlOnce(t, cfg, dir)
+	if n := len(s.hits("/r.html")); n != 3 { // retries: 2
+		t.Errorf("%d attempts in all, want 3", n)
+	}
+	if cp, _ := captureFor(sum, s.URL("/r.html")); cp.FetchStatus != StatusFailed || !strings.Contains(cp.Error, "3 attempts") {
+		t.Errorf("capture %+v", cp)
 	}
 }

@@ -272,6 +272,13 @@ func (r *run) pick(h *hostQ, now time.Time) (state.Record, bool, time.Time, erro
 			p.addError(fmt.Sprintf("page budget of %d requests reached; the rest waits for the next run", max))
 			continue
 		}
+		if rec.NextFetch.After(now) { // a retry planned by an earlier process
+			h.retries = append(h.retries, retryItem{rec: rec, notBefore: rec.NextFetch})
+			if wake.IsZero() || rec.NextFetch.Before(wake) {
+				wake = rec.NextFetch
+			}
+			continue
+		}
 		if h.robots == robotsKnown && !now.After(h.rules.expires) {
 			if u, err := url.Parse(rec.URL); err == nil && !h.rules.allowed(u) {
 				r.settleDisallowed(h, rec, now)

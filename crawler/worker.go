@@ -191,7 +191,17 @@ func (r *run) work(j *job) outcome {
 		o.retry, o.retryIn = true, 0
 		return o // stopped: stays queued, no attempt counted on disk
 	}
-	return r.decide(o, f, nil)
+	o = r.decide(o, f, nil)
+	if o.retry && o.fatal == nil && r.ctx.Err() == nil {
+		// The attempt count and the retry time survive a restart: retries
+		// stay bounded across kills.
+		rec := o.rec
+		rec.NextFetch = c.now().Add(o.retryIn)
+		if _, err := r.store.Apply(r.runID, state.Commit{Record: rec}); err != nil {
+			o.fatal = fmt.Errorf("crawler: commit %s: %w", rec.URL, err)
+		}
+	}
+	return o
 }
 
 // decide classifies a captured answer and settles it. pre is set when the
