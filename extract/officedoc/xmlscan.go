@@ -140,8 +140,16 @@ func (s *scanner) next() (token, error) {
 			return s.text()
 		}
 		rest := s.data[s.pos:]
+		var c1 byte // the byte after <: most tags are plain start tags
+		if len(rest) > 1 {
+			c1 = rest[1]
+		}
 		switch {
-		case bytes.HasPrefix(rest, []byte("<?")):
+		case c1 != '?' && c1 != '!' && c1 != '/':
+			return s.startTag()
+		case c1 == '/':
+			return s.endTag()
+		case c1 == '?':
 			if err := s.skipTo("?>"); err != nil {
 				return token{}, err
 			}
@@ -156,12 +164,8 @@ func (s *scanner) next() (token, error) {
 			}
 			s.pos += i + 3
 			return token{kind: tokText, text: normalizeNewlines(rest[len("<![CDATA["):i])}, nil
-		case bytes.HasPrefix(rest, []byte("<!")):
-			return token{}, s.fail("DTDs and declarations are not allowed")
-		case bytes.HasPrefix(rest, []byte("</")):
-			return s.endTag()
 		default:
-			return s.startTag()
+			return token{}, s.fail("DTDs and declarations are not allowed")
 		}
 	}
 }
@@ -485,30 +489,12 @@ func (s *scanner) skipElement() error {
 		}
 		s.pos += i
 		rest := s.data[s.pos:]
+		var c1 byte
+		if len(rest) > 1 {
+			c1 = rest[1]
+		}
 		switch {
-		case bytes.HasPrefix(rest, []byte("<?")):
-			if err := s.skipTo("?>"); err != nil {
-				return err
-			}
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			if err := s.skipTo("-->"); err != nil {
-				return err
-			}
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			if err := s.skipTo("]]>"); err != nil {
-				return err
-			}
-		case bytes.HasPrefix(rest, []byte("<!")):
-			return s.fail("DTDs and declarations are not allowed")
-		case bytes.HasPrefix(rest, []byte("</")):
-			if err := s.skipTo(">"); err != nil {
-				return err
-			}
-			if depth--; depth == 0 {
-				s.end()
-				return nil
-			}
-		default:
+		case c1 != '?' && c1 != '!' && c1 != '/':
 			// A start tag: find its end outside quoted values.
 			j, quote := 1, byte(0)
 			for ; j < len(rest); j++ {
@@ -533,6 +519,28 @@ func (s *scanner) skipElement() error {
 				depth++
 			}
 			s.pos += j + 1
+		case c1 == '?':
+			if err := s.skipTo("?>"); err != nil {
+				return err
+			}
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			if err := s.skipTo("-->"); err != nil {
+				return err
+			}
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			if err := s.skipTo("]]>"); err != nil {
+				return err
+			}
+		case c1 == '/':
+			if err := s.skipTo(">"); err != nil {
+				return err
+			}
+			if depth--; depth == 0 {
+				s.end()
+				return nil
+			}
+		default:
+			return s.fail("DTDs and declarations are not allowed")
 		}
 	}
 }
