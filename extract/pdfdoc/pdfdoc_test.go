@@ -663,3 +663,26 @@ func TestLayoutAllBlank(t *testing.T) {
 		t.Errorf("section 四 headers: %d rows", len(appeals.Rows))
 	}
 }
+
+func TestDropRepeatedHeaders(t *testing.T) {
+	row := func(texts ...string) []doc.Cell {
+		var r []doc.Cell
+		for _, s := range texts {
+			r = append(r, doc.Cell{Text: s})
+		}
+		return r
+	}
+	rows := [][]doc.Cell{
+		row("", "申请人情况", ""), row("", "自然人", "总计"), row("", "商业企业", ""), // page 2 header
+		row("一、本年新收", "1", "1"),
+		row("", "申请人情况", "自然人"), row("", "商业 企业", "总计"), // page 3: cut differently
+		row("确", "", ""), // the tail of a label cut by the break
+		row("四、结转", "0", "0"),
+	}
+	pages := []int{2, 2, 2, 2, 3, 3, 3, 3}
+	numeric := []bool{false, false, false, true, false, false, false, true}
+	got := dropRepeatedHeaders(rows, pages, numeric)
+	if want := []int{0, 1, 2, 3, 6, 7}; !slices.Equal(got, want) {
+		t.Errorf("kept %v, want %v", got, want)
+	}
+}

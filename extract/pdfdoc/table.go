@@ -396,28 +396,39 @@ func columns(c *cell, bs []band, base int) []int {
 }
 
 // dropRepeatedHeaders removes, on every page after the first, the rows
-// before the first row with a number when the first page's header rows
-// contain the same text: tables broken across pages repeat their header.
+// before the first row with a number whose every cell text is header text
+// of the first page: tables broken across pages repeat their header, and
+// the repeat may be cut into rows differently from the original.
 func dropRepeatedHeaders(rows [][]doc.Cell, pages []int, numeric []bool) (kept []int) {
 	if len(rows) == 0 {
 		return nil
 	}
-	key := func(r []doc.Cell) string {
-		var sb strings.Builder
-		for _, c := range r {
-			if !c.Spanned {
-				sb.WriteString(strings.Join(strings.Fields(c.Text), ""))
-			}
-		}
-		return sb.String()
-	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	header := map[string]bool{}
 	first := pages[0]
 	for i, r := range rows {
 		if numeric[i] || pages[i] != first {
 			break
 		}
-		header[key(r)] = true
+		for _, c := range r {
+			if s := norm(c.Text); s != "" {
+				header[s] = true
+			}
+		}
+	}
+	repeated := func(r []doc.Cell) bool {
+		n := 0
+		for _, c := range r {
+			s := norm(c.Text)
+			if s == "" || c.Spanned {
+				continue
+			}
+			if !header[s] {
+				return false
+			}
+			n++
+		}
+		return n > 0
 	}
 	inLead := false
 	for i, r := range rows {
@@ -427,7 +438,7 @@ func dropRepeatedHeaders(rows [][]doc.Cell, pages []int, numeric []bool) (kept [
 		if numeric[i] {
 			inLead = false
 		}
-		if inLead && pages[i] != first && header[key(r)] && key(r) != "" {
+		if inLead && pages[i] != first && repeated(r) {
 			continue
 		}
 		kept = append(kept, i)
