@@ -3,9 +3,15 @@
 // antiword when LibreOffice is missing), and Excel XLSX/XLS spreadsheets
 // through excelize (XLS after a LibreOffice conversion).
 //
-// Every archive is read with limits on entry count, inflated size and XML
-// depth, so a zip bomb or a hostile document yields ErrLimit, never an
-// exhausted machine.
+// DOCX paragraphs carry Word's automatic numbering (一、 1.) where the
+// document uses it, because headings and row labels are often numbered
+// that way. document.xml is read with a small XML scanner of our own
+// (xmlscan.go) that refuses DTDs and is checked against encoding/xml by a
+// differential fuzz test.
+//
+// Every archive is read with limits on entry count, inflated size, XML
+// depth and grid cells, so a zip bomb or a hostile document yields
+// ErrLimit, never an exhausted machine.
 package officedoc
 
 import (
