@@ -60,7 +60,17 @@ func parseShard(s string) (crawler.Shard, error) {
 }
 
 func runCrawl(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "crawl", "--config FILE --data DIR [--shard i/n]")
+	return runNightly(ctx, e, "crawl", args, false)
+}
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	return runNightly(ctx, e, "run", args, true)
+}
+
+// runNightly is crawl (extractToo false: crawl, archive and index the
+// captures) and run (the whole nightly job).
+func runNightly(ctx context.Context, e *env, name string, args []string, extractToo bool) error {
+	fs := newFlagSet(e, name, "--config FILE --data DIR [--shard i/n]")
 	var cf crawlFlags
 	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -76,11 +86,19 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	defer log.Sync()
 	n := &nightly{env: e, log: log, cfg: cfg, dataDir: cf.data, shard: shard, includeUnreachable: cf.includeUnreachable}
-	res, err := n.run(ctx, false)
-	if res != nil {
+	res, err := n.run(ctx, extractToo)
+	if res != nil && res.Finished.IsZero() && err != nil {
+		// Keep a record of a failed run too: the operator reads runs/.
+		res.Error = err.Error()
+		_ = res.save(cf.data)
+	}
+	if res != nil && !res.Finished.IsZero() {
 		res.print(e.stdout)
 	}
 	if err != nil {
+		if errors.Is(err, errLocked) {
+			return &exitError{code: exitFailed, err: err}
+		}
 		return err
 	}
 	return res.exitErr()
