@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -197,15 +198,30 @@ func fromTSV(tsv []byte) (*doc.Document, error) {
 		d.Warnings = append(d.Warnings, "no usable text layer: "+reason)
 		return d, fmt.Errorf("pdfdoc: %s: %w", reason, ErrNoTextLayer)
 	}
+	// A scanned page among text pages (a table pasted in as a picture)
+	// loses its content silently unless someone says so.
+	for _, p := range pages {
+		n := 0
+		for _, w := range p.words {
+			n += utf8.RuneCountInString(w.text)
+		}
+		if n < 10 {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("page %d has %d characters of text: a scanned page? its content is not read", p.n, n))
+		}
+	}
 	d.Blocks = layout(pages)
 	return d, nil
 }
 
 var cidRE = regexp.MustCompile(`\(cid:\d+\)`)
 
+// commonHan are the 300 most frequent characters of written Chinese; they
+// make up more than half of ordinary text and about 1.5% of the CJK block.
+const commonHan = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权"
+
 // textLayerProblem says why the text layer cannot be read, or "".
 func textLayerProblem(pages []page) string {
-	var total, han, bad, letters int
+	var total, han, bad, letters, common int
 	cids := 0
 	for _, p := range pages {
 		for _, w := range p.words {
@@ -216,6 +232,9 @@ func textLayerProblem(pages []page) string {
 				case unicode.Is(unicode.Han, r):
 					han++
 					letters++
+					if strings.ContainsRune(commonHan, r) {
+						common++
+					}
 				case r == unicode.ReplacementChar, r >= 0xE000 && r <= 0xF8FF: // U+FFFD, private use
 					bad++
 				case unicode.IsLetter(r):
@@ -230,6 +249,11 @@ func textLayerProblem(pages []page) string {
 	switch {
 	case total < 20:
 		return fmt.Sprintf("%d characters on %d pages (image-only?)", total, len(pages))
+	case han >= 200 && common*100 < han*8:
+		// Glyph codes read as if they were Unicode give Han characters, but
+		// random ones: in real Chinese text the commonest characters make up
+		// half, in random ones a few percent.
+		return fmt.Sprintf("only %d of %d CJK characters are common ones: glyph codes without a Unicode map", common, han)
 	case cids >= 5:
 		return fmt.Sprintf("%d (cid:NN) glyph codes: fonts without a Unicode map", cids)
 	case bad*20 > total:

@@ -386,12 +386,24 @@ func TestTextLayerProblem(t *testing.T) {
 		{"latin-1 mojibake", w(strings.Repeat("ÕþÎñÐÅÏ¢", 10)), true},
 		{"english only", w(strings.Repeat("annual report ", 10)), true},
 		{"chinese", w("政府信息公开工作年度报告", "本年新收政府信息公开申请数量", "120"), false},
+		{"glyph codes read as Han", w(spreadHan(400)), true},
+		{"long chinese", w(strings.Repeat("我局认真贯彻落实政府信息公开条例，主动公开政府信息，依法办理申请。", 12)), false},
 	}
 	for _, tt := range tests {
 		if got := textLayerProblem(tt.pages); (got != "") != tt.bad {
 			t.Errorf("%s: problem %q, want bad=%v", tt.name, got, tt.bad)
 		}
 	}
+}
+
+// spreadHan returns n Han characters spread evenly over the CJK block, as
+// CIDs decoded as if they were Unicode come out.
+func spreadHan(n int) string {
+	var sb strings.Builder
+	for i := range n {
+		sb.WriteRune(rune(0x4E00 + (i*7919)%0x5200))
+	}
+	return sb.String()
 }
 
 func TestFragments(t *testing.T) {
@@ -684,5 +696,20 @@ func TestDropRepeatedHeaders(t *testing.T) {
 	got := dropRepeatedHeaders(rows, pages, numeric)
 	if want := []int{0, 1, 2, 3, 6, 7}; !slices.Equal(got, want) {
 		t.Errorf("kept %v, want %v", got, want)
+	}
+}
+
+// A page without text between pages with text is reported, not skipped
+// silently.
+func TestScannedPageWarning(t *testing.T) {
+	tsv := string(fixture(t, "report2021.tsv"))
+	// Page 9 exists only as a page row, as pdftotext prints an image page.
+	tsv += "1\t9\t0\t0\t0\t0\t0\t0\t595\t842\t-1\t###PAGE###\n"
+	d, err := fromTSV([]byte(tsv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "page 9 has 0 characters") {
+		t.Errorf("warnings %q", d.Warnings)
 	}
 }
