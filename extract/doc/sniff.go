@@ -111,10 +111,10 @@ var htmlMarkers = [][]byte{
 
 func looksHTML(data []byte) bool {
 	head := skipBOMSpace(data, 8192)
-	if !utf8.Valid(head) && !bytes.Contains(bytes.ToLower(head), []byte("<")) {
+	if !utf8.Valid(head) && !bytes.Contains(head, []byte("<")) {
 		return false
 	}
-	lower := bytes.ToLower(head)
+	lower := lowerMarkup(head)
 	if bytes.HasPrefix(lower, []byte("<")) {
 		for _, m := range htmlMarkers {
 			if bytes.HasPrefix(lower, m) || bytes.HasPrefix(lower, []byte("<!--")) {
@@ -129,4 +129,23 @@ func looksHTML(data []byte) bool {
 		n += bytes.Count(lower, m)
 	}
 	return n >= 3
+}
+
+// lowerMarkup lower-cases b for matching the ASCII htmlMarkers. It gives
+// the same marker matches as bytes.ToLower, which maps CJK text rune by
+// rune and dominated sniffing a text report: only two non-ASCII runes
+// lower-case to ASCII (U+0130 to i, U+212A to k), and for input with
+// either it falls back to bytes.ToLower.
+func lowerMarkup(b []byte) []byte {
+	if bytes.Contains(b, []byte("\u0130")) || bytes.Contains(b, []byte("\u212a")) {
+		return bytes.ToLower(b)
+	}
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }

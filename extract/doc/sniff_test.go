@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+	"unicode/utf8"
 )
 
 func zipWith(t *testing.T, name string) []byte {
@@ -61,5 +62,50 @@ func FuzzSniff(f *testing.F) {
 	f.Add([]byte("<html>"), "text/html")
 	f.Fuzz(func(t *testing.T, data []byte, ct string) {
 		Sniff(data, ct)
+	})
+}
+
+// looksHTMLRef is looksHTML as first written, with bytes.ToLower: the
+// reference lowerMarkup must agree with.
+func looksHTMLRef(data []byte) bool {
+	head := skipBOMSpace(data, 8192)
+	if !utf8.Valid(head) && !bytes.Contains(bytes.ToLower(head), []byte("<")) {
+		return false
+	}
+	lower := bytes.ToLower(head)
+	if bytes.HasPrefix(lower, []byte("<")) {
+		for _, m := range htmlMarkers {
+			if bytes.HasPrefix(lower, m) || bytes.HasPrefix(lower, []byte("<!--")) {
+				return true
+			}
+		}
+	}
+	n := 0
+	for _, m := range htmlMarkers {
+		n += bytes.Count(lower, m)
+	}
+	return n >= 3
+}
+
+func TestLooksHTMLMatchesToLower(t *testing.T) {
+	for _, s := range []string{
+		"<TD>1<TD>2<TD>3", "海东市<Td>1<tD>2<td>3", "<d\u0130v><d\u0130v><d\u0130v>",
+		"\u0130<d\u0130v><d\u0130v><d\u0130v>", "<br\u212a<br<br", "<\u212a", "\xba\xa3<TD\xb6<td<td",
+		"<tİtle>", "\u0130<p>", "年报\n<P>一</P><TABLE>", "",
+	} {
+		if got, want := looksHTML([]byte(s)), looksHTMLRef([]byte(s)); got != want {
+			t.Errorf("looksHTML(%q) = %v, bytes.ToLower gives %v", s, got, want)
+		}
+	}
+}
+
+func FuzzLooksHTML(f *testing.F) {
+	f.Add([]byte("<TD>1<TD>2<TD>3"))
+	f.Add([]byte("<d\u0130v><d\u0130v><d\u0130v>"))
+	f.Add([]byte("\xba\xa3<TD\xb6<td<td"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := looksHTML(data), looksHTMLRef(data); got != want {
+			t.Errorf("looksHTML(%q) = %v, bytes.ToLower gives %v", data, got, want)
+		}
 	})
 }
