@@ -131,6 +131,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
+	// Batch coalesces the commits of concurrent fetches; a short window
+	// keeps the latency of each low (the default is 10ms).
+	db.MaxBatchDelay = 2 * time.Millisecond
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketURLs, bucketQueue, bucketHosts, bucketCaptures, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
