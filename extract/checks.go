@@ -22,8 +22,8 @@ type term struct {
 	blank bool
 }
 
-func (m *mapper) term(key codebook.Key) term {
-	v, ok := m.vals[key]
+func (m *mapper) term(i int) term {
+	v, ok := m.vals.at(i)
 	if !ok || !v.has {
 		return term{blank: true}
 	}
@@ -32,17 +32,17 @@ func (m *mapper) term(key codebook.Key) term {
 
 // sumCheck records rule: parts sum to total. A check whose cells are all
 // blank is not assessable (Passed nil), which is not the same as passing.
-func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, total codebook.Key) {
-	c := Check{Rule: rule, Scope: scope, Severity: severity}
+func (m *mapper) sumCheck(p sumPlan) {
+	c := Check{Rule: p.rule, Scope: p.scope, Severity: p.severity}
 	var sum float64
 	allBlank := true
-	for _, k := range parts {
+	for _, k := range p.parts {
 		if t := m.term(k); !t.blank {
 			allBlank = false
 			sum += t.v
 		}
 	}
-	tot := m.term(total)
+	tot := m.term(p.total)
 	if !(tot.blank && allBlank) {
 		passed := math.Abs(sum-tot.v) < 1e-6
 		m.assess(&c, sum, tot.v, passed)
@@ -50,7 +50,7 @@ func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, to
 			// The detail spells the sum out (27+8+2=37, total 25); a passing
 			// check needs none, and most checks pass.
 			var shown []string
-			for _, k := range parts {
+			for _, k := range p.parts {
 				if t := m.term(k); !t.blank && t.v != 0 {
 					shown = append(shown, fmtNum(t.v))
 				}
@@ -64,6 +64,73 @@ func (m *mapper) sumCheck(rule, scope, severity string, parts []codebook.Key, to
 	m.rep.Checks = append(m.rep.Checks, c)
 }
 
+// sumPlan is a sum rule with its operands as key numbers (see keyIndex).
+type sumPlan struct {
+	rule, scope, severity string
+	parts                 []int
+	total                 int
+}
+
+// r1Plan is R1 for one column: new + carried_over − carried_forward = total.
+type r1Plan struct {
+	scope                               string
+	newRow, carriedOver, total, forward int
+}
+
+// requestPlan is every arithmetic check of one requests template.
+type requestPlan struct {
+	r1     []r1Plan
+	r2, r3 []sumPlan
+}
+
+// The checks' operands depend only on the template, so they are numbered
+// once: requestPlans by requests template, appealsPlan for R4.
+var requestPlans, appealsPlan = func() (map[string]*requestPlan, []sumPlan) {
+	plans := map[string]*requestPlan{}
+	for _, l := range codebook.Layouts() {
+		if l.Table != codebook.Requests {
+			continue
+		}
+		b := l.Blocks[0]
+		key := func(row, col string) int { return keyAt(codebook.Key{Table: codebook.Requests, Row: row, Col: col}) }
+		p := &requestPlan{}
+		for _, col := range b.Cols {
+			p.r1 = append(p.r1, r1Plan{scope: "requests.*." + col.Key,
+				newRow: key("new", col.Key), carriedOver: key("carried_over", col.Key),
+				total: key("total", col.Key), forward: key("carried_forward", col.Key)})
+		}
+		for _, row := range b.Rows {
+			var parts []int
+			for _, col := range b.Cols[:len(b.Cols)-1] {
+				parts = append(parts, key(row.Key, col.Key))
+			}
+			p.r2 = append(p.r2, sumPlan{"R2", "requests." + row.Key, SeverityHard, parts, key(row.Key, "total")})
+		}
+		for _, col := range b.Cols {
+			var parts []int
+			for _, row := range b.Rows {
+				if row.Level == 1 || row.Key == "total" {
+					continue
+				}
+				parts = append(parts, key(row.Key, col.Key))
+			}
+			p.r3 = append(p.r3, sumPlan{"R3", "requests.*." + col.Key, SeverityHard, parts, key("total", col.Key)})
+		}
+		plans[l.Template] = p
+	}
+	var appeals []sumPlan
+	l, _ := codebook.Lookup(codebook.Appeals, codebook.T2021)
+	for _, row := range l.Blocks[0].Rows {
+		var parts []int
+		for _, col := range l.Blocks[0].Cols[:4] {
+			parts = append(parts, keyAt(codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: col.Key}))
+		}
+		appeals = append(appeals, sumPlan{"R4", "appeals." + row.Key, SeverityHard, parts,
+			keyAt(codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: "total"})})
+	}
+	return plans, appeals
+}()
+
 // assess fills in an assessed check.
 func (m *mapper) assess(c *Check, expected, actual float64, passed bool) {
 	c.Expected, c.Actual, c.Passed = m.arena.float(expected), m.arena.float(actual), m.arena.bool(passed)
@@ -72,15 +139,17 @@ func (m *mapper) assess(c *Check, expected, actual float64, passed bool) {
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func (m *mapper) checks() {
+	if len(m.rep.Checks) == 0 {
+		// One check per R1–R4 operand set and per R5 row: size it once.
+		m.rep.Checks = make([]Check, 0, 96)
+	}
 	if tmpl := m.rep.Templates.Requests; tmpl != "" {
-		l, _ := codebook.Lookup(codebook.Requests, tmpl)
-		b := l.Blocks[0]
-		key := func(row, col string) codebook.Key { return codebook.Key{Table: codebook.Requests, Row: row, Col: col} }
+		p := requestPlans[tmpl]
 		// R1 per column: new + carried_over = total + carried_forward,
 		// checked as new + carried_over − carried_forward against total.
-		for _, col := range b.Cols {
-			c := Check{Rule: "R1", Scope: "requests.*." + col.Key, Severity: SeverityHard}
-			n, o, t, f := m.term(key("new", col.Key)), m.term(key("carried_over", col.Key)), m.term(key("total", col.Key)), m.term(key("carried_forward", col.Key))
+		for _, r := range p.r1 {
+			c := Check{Rule: "R1", Scope: r.scope, Severity: SeverityHard}
+			n, o, t, f := m.term(r.newRow), m.term(r.carriedOver), m.term(r.total), m.term(r.forward)
 			if !(n.blank && o.blank && t.blank && f.blank) {
 				exp, act := n.v+o.v-f.v, t.v
 				m.assess(&c, exp, act, math.Abs(exp-act) < 1e-6)
@@ -91,33 +160,17 @@ func (m *mapper) checks() {
 			m.rep.Checks = append(m.rep.Checks, c)
 		}
 		// R2 per row: the six applicant columns sum to the row total.
-		for _, row := range b.Rows {
-			var parts []codebook.Key
-			for _, col := range b.Cols[:len(b.Cols)-1] {
-				parts = append(parts, key(row.Key, col.Key))
-			}
-			m.sumCheck("R2", "requests."+row.Key, SeverityHard, parts, key(row.Key, "total"))
+		for _, sp := range p.r2 {
+			m.sumCheck(sp)
 		}
 		// R3 per column: the outcome rows sum to （七）总计.
-		for _, col := range b.Cols {
-			var parts []codebook.Key
-			for _, row := range b.Rows {
-				if row.Level == 1 || row.Key == "total" {
-					continue
-				}
-				parts = append(parts, key(row.Key, col.Key))
-			}
-			m.sumCheck("R3", "requests.*."+col.Key, SeverityHard, parts, key("total", col.Key))
+		for _, sp := range p.r3 {
+			m.sumCheck(sp)
 		}
 	}
 	if m.hasTable(codebook.Appeals) {
-		l, _ := codebook.Lookup(codebook.Appeals, codebook.T2021)
-		for _, row := range l.Blocks[0].Rows {
-			var parts []codebook.Key
-			for _, col := range l.Blocks[0].Cols[:4] {
-				parts = append(parts, codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: col.Key})
-			}
-			m.sumCheck("R4", "appeals."+row.Key, SeverityHard, parts, codebook.Key{Table: codebook.Appeals, Row: row.Key, Col: "total"})
+		for _, sp := range appealsPlan {
+			m.sumCheck(sp)
 		}
 	}
 	m.formatChecks()
@@ -160,8 +213,18 @@ func (m *mapper) formatChecks() {
 			continue
 		}
 		any = true
-		col, _ := colSpec(c.Table, c.Row, c.Col, m.rep.Templates)
-		v := m.vals[codebook.Key{Table: c.Table, Row: c.Row, Col: c.Col}]
+		var (
+			col codebook.Col
+			v   value
+		)
+		if k := m.cellKey(i); k >= 0 {
+			col = colSpecAt(k, c.Table, m.rep.Templates)
+			v, _ = m.vals.at(k)
+		} else {
+			key := codebook.Key{Table: c.Table, Row: c.Row, Col: c.Col}
+			col, _ = colSpec(c.Table, c.Row, c.Col, m.rep.Templates)
+			v, _ = m.vals.get(key)
+		}
 		switch {
 		case v.negative && !col.Signed:
 			bad = append(bad, c.Col+" negative ("+c.Raw+")")
@@ -198,6 +261,43 @@ var colSpecs = func() map[string]map[codebook.Key]codebook.Col {
 	}
 	return out
 }()
+
+// colsByIndex is colSpecs by template and key number (see keyIndex).
+var colsByIndex = func() map[string][]codebook.Col {
+	out := map[string][]codebook.Col{}
+	for tmpl, cols := range colSpecs {
+		byIndex := make([]codebook.Col, len(keyIndex))
+		for k, c := range cols {
+			byIndex[keyIndex[k]] = c
+		}
+		out[tmpl] = byIndex
+	}
+	return out
+}()
+
+// colSpecAt is colSpec for the cell of table with key number k; a key the
+// template lacks gives the zero Col, as colSpec does.
+func colSpecAt(k int, table string, t Templates) codebook.Col {
+	tmpl := t.Active
+	if table == codebook.Requests {
+		tmpl = t.Requests
+	}
+	if tmpl == "" {
+		tmpl = codebook.T2021
+	}
+	if cols, ok := colsByIndex[tmpl]; ok {
+		return cols[k]
+	}
+	return codebook.Col{}
+}
+
+// cellKey returns the key number of rep.Cells[i], -1 if it has none.
+func (m *mapper) cellKey(i int) int {
+	if i < len(m.cellKeys) {
+		return m.cellKeys[i]
+	}
+	return -1
+}
 
 // colSpec finds the template column of a cell.
 func colSpec(table, row, col string, t Templates) (codebook.Col, bool) {
@@ -239,7 +339,7 @@ func (m *mapper) narrativeChecks() {
 		}
 	}
 	if m.rep.Templates.Requests != "" {
-		total := m.term(codebook.Key{Table: codebook.Requests, Row: "new", Col: "total"})
+		total := m.term(keyAt(codebook.Key{Table: codebook.Requests, Row: "new", Col: "total"}))
 		for _, s := range sentences {
 			if strings.Contains(s, "复议") || strings.Contains(s, "诉讼") {
 				continue

@@ -74,12 +74,14 @@ type mapper struct {
 	lostValue bool
 	truncated bool // a section had more rows than maxSectionRows
 	arena     arena
-	// values for the checks: key → parsed value of the emitted cell
-	vals map[codebook.Key]value
+	// values for the checks: key → parsed value of the emitted cell, and
+	// the key number of each cell of rep.Cells (see keyIndex)
+	vals     cellValues
+	cellKeys []int
 }
 
 func newMapper(log *zap.Logger, src Source, d *doc.Document, rep *Report) *mapper {
-	return &mapper{log: log, src: src, d: d, rep: rep, vals: make(map[codebook.Key]value, 256)}
+	return &mapper{log: log, src: src, d: d, rep: rep}
 }
 
 func (m *mapper) run(ctx context.Context) {
@@ -392,7 +394,7 @@ func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align str
 			c.Flags = append(c.Flags, f)
 		}
 	}
-	m.vals[codebook.Key{Table: table, Row: row, Col: col.Key}] = v
+	m.cellKeys = append(m.cellKeys, m.vals.put(codebook.Key{Table: table, Row: row, Col: col.Key}, v))
 	m.rep.Cells = append(m.rep.Cells, c)
 }
 
