@@ -23,9 +23,8 @@ import (
 // lived: same classification, same links discovered from the archived
 // body.
 //
-// The exception is an identical-payload revisit of a list page: its body
-// is in an earlier record, so it is not adopted and the list page is asked
-// again (one more small revisit record).
+// An identical-payload revisit of a page holds no body: its links are
+// read from the response it refers to (state keeps where that is).
 func (r *run) adopt(files []leftover) error {
 	for _, l := range files {
 		if err := r.adoptFile(l.open, filepath.Base(l.final)); err != nil {
@@ -124,8 +123,14 @@ func (r *run) adoptOne(file string, a *archived, meta map[string]string) error {
 		return nil
 	}
 	profile := a.rec.Header.Get("WARC-Profile")
-	if a.rec.Type == warc.TypeRevisit && strings.HasSuffix(profile, "identical-payload-digest") && rec.Kind == KindList {
-		return nil
+	if a.rec.Type == warc.TypeRevisit && strings.HasSuffix(profile, "identical-payload-digest") && (rec.Kind == KindList || rec.Kind == KindReport) {
+		// The links are in the body of the response the revisit refers to.
+		body, err := r.archivedBody(rec.RecordFile, rec.RecordOffset)
+		if err != nil {
+			r.c.log.Warn("not adopting a list revisit: its original is unreadable", zap.String("url", rec.URL), zap.Error(err))
+			return nil
+		}
+		a.body = body
 	}
 	digest := a.rec.Header.Get("WARC-Payload-Digest")
 	if a.rec.Type == warc.TypeRevisit {
@@ -143,4 +148,22 @@ func (r *run) adoptOne(file string, a *archived, meta map[string]string) error {
 	}
 	r.c.log.Info("adopted an archived exchange the killed process had not committed", zap.String("url", rec.URL), zap.String("file", file), zap.Int64("offset", a.rec.Offset))
 	return nil
+}
+
+// archivedBody reads the body of the response record at file and offset in
+// the archive, up to the page cap.
+func (r *run) archivedBody(file string, offset int64) ([]byte, error) {
+	if file == "" {
+		return nil, errors.New("no original recorded")
+	}
+	rec, err := warc.ReadAt(filepath.Join(r.c.opts.DataDir, "archive", file), offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Close()
+	resp, err := rec.HTTPResponse()
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, r.c.cfg.Limits.PageMaxBytes))
 }

@@ -74,38 +74,8 @@ func TestKill9Resume(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Kill the first rounds at random moments; then let one finish.
-	kills, finished := 0, false
-	for round := 0; round < 12 && !finished; round++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "NIANBAO_KILL_CHILD_DIR="+dir)
-		out := &strings.Builder{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		var kill <-chan time.Time
-		if round < 6 {
-			kill = time.After(time.Duration(80+rand.IntN(300)) * time.Millisecond)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("child failed: %v\n%s", err, out)
-			}
-			finished = true
-		case <-kill:
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-		}
-	}
-	if kills < 3 || !finished {
-		t.Fatalf("%d kills, finished %v: the crawl is too fast or too slow for this test", kills, finished)
-	}
-
+	// Night 1: killed at random moments, then run to the end.
+	kills := killRounds(t, dir)
 	// Every WARC file is valid and closed; every URL has exactly one
 	// response record (robots.txt is asked again by each process, by design).
 	recs := readArchive(t, filepath.Join(dir, "data"))
@@ -122,7 +92,6 @@ func TestKill9Resume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
 	stats, err := st.Stats()
 	if err != nil {
 		t.Fatal(err)
@@ -156,8 +125,61 @@ func TestKill9Resume(t *testing.T) {
 			}
 		}
 	}
+	st.Close()
+	t.Logf("night 1: %d kills, %d records, %d captures", kills, len(recs), captures)
+
+	// Night 2, killed again: nothing changed, so every URL gets exactly one
+	// revisit record (list pages included: an adopted list revisit reads
+	// its links from the original response).
+	kills = killRounds(t, dir)
+	recs = readArchive(t, filepath.Join(dir, "data"))
+	for i, s := range sites {
+		for _, path := range append([]string{"/list.html"}, expectedPaths(reports)...) {
+			if resp, rev := responsesFor(recs, s.URL(path)); resp != 1 || rev != 1 {
+				t.Errorf("night 2: site %d %s: %d responses, %d revisits; want 1 and 1", i, path, resp, rev)
+			}
+		}
+	}
 	checkWithWarcio(t, filepath.Join(dir, "data"))
-	t.Logf("%d kills, %d records, %d captures", kills, len(recs), captures)
+	t.Logf("night 2: %d kills, %d records", kills, len(recs))
+}
+
+// killRounds runs the crawl in child processes, killing the first ones at
+// random moments, until one finishes the run.
+func killRounds(t *testing.T, dir string) int {
+	t.Helper()
+	kills, finished := 0, false
+	for round := 0; round < 12 && !finished; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "NIANBAO_KILL_CHILD_DIR="+dir)
+		out := &strings.Builder{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var kill <-chan time.Time
+		if round < 6 {
+			kill = time.After(time.Duration(80+rand.IntN(300)) * time.Millisecond)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("child failed: %v\n%s", err, out)
+			}
+			finished = true
+		case <-kill:
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			kills++
+		}
+	}
+	if kills < 3 || !finished {
+		t.Fatalf("%d kills, finished %v: the crawl is too fast or too slow for this test", kills, finished)
+	}
+
+	return kills
 }
 
 func expectedPaths(reports int) []string {

@@ -335,6 +335,7 @@ func (r *run) settle(o outcome, f *fetched, links []state.Record, archive bool, 
 		if !revisit && o.challenge == "" && f.status >= 200 && f.status < 300 {
 			changed = f.digest != rec.PayloadDigest || rec.RecordID == ""
 			rec.PayloadDigest, rec.RecordID, rec.RecordDate = f.digest, ref.RecordID, ref.Date
+			rec.RecordFile, rec.RecordOffset = ref.File, ref.Offset
 			rec.ETag, rec.LastModified = f.header.Get("ETag"), f.header.Get("Last-Modified")
 			if f.truncated {
 				rec.ETag, rec.LastModified = "", "" // never revalidate a cut copy

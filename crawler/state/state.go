@@ -71,6 +71,9 @@ type Record struct {
 	PayloadDigest string    `json:"payload_digest,omitempty"`
 	RecordID      string    `json:"record_id,omitempty"` // WARC-Record-ID of that response
 	RecordDate    time.Time `json:"record_date,omitzero"`
+	// RecordFile and RecordOffset locate that response in the archive.
+	RecordFile   string `json:"record_file,omitempty"`
+	RecordOffset int64  `json:"record_offset,omitempty"`
 
 	// Last outcome.
 	HTTPStatus  int       `json:"http_status,omitempty"`
