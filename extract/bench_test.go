@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/extract/doc"
 	"github.com/nianbao/nianbao/extract/textdoc"
@@ -114,3 +115,38 @@ func BenchmarkMap(b *testing.B) {
 }
 
 type docAndLen struct{ d *doc.Document }
+
+// BenchmarkParseTextRatio interleaves the baseline (splitting the seeds
+// into lines and cells) and the whole text pipeline inside every iteration
+// and times each by process CPU time, so that load from other processes
+// hits both alike. x-of-baseline is the pipeline's speed as a share of the
+// baseline's. Run it with -cpu 1 so that garbage collection is charged to
+// the stage that caused it.
+func BenchmarkParseTextRatio(b *testing.B) {
+	seeds := seedBytes(b)
+	e, _ := New(Options{})
+	ctx := context.Background()
+	n := totalLen(seeds)
+	var tBase, tPipe time.Duration
+	for b.Loop() {
+		t0 := cpuClock()
+		for _, s := range seeds {
+			for _, l := range bytes.Split(s, []byte("\n")) {
+				_ = bytes.Split(l, []byte("\t"))
+			}
+		}
+		t1 := cpuClock()
+		for _, s := range seeds {
+			if _, err := e.Parse(ctx, Source{Name: "seed"}, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t2 := cpuClock()
+		tBase += t1 - t0
+		tPipe += t2 - t1
+	}
+	mbs := func(d time.Duration) float64 { return float64(n) * float64(b.N) / d.Seconds() / 1e6 }
+	b.ReportMetric(mbs(tBase), "baseline-MB/s")
+	b.ReportMetric(mbs(tPipe), "pipeline-MB/s")
+	b.ReportMetric(tBase.Seconds()/tPipe.Seconds(), "x-of-baseline")
+}

@@ -321,6 +321,15 @@ var (
 	noAppealRe = regexp.MustCompile(`(?:未|没有|无)[^。;]{0,24}?(?:行政复议|行政诉讼|复议|诉讼)`)
 )
 
+// receivedIn is receivedRe.FindStringSubmatch(s), skipped when s lacks a
+// digit or the 收/受 of every verb the regexp accepts.
+func receivedIn(s string) []string {
+	if !strings.ContainsAny(s, "0123456789") || !strings.ContainsAny(s, "收受") {
+		return nil
+	}
+	return receivedRe.FindStringSubmatch(s)
+}
+
 // narrativeChecks compares the overview text with the tables (R10, R11).
 // They are soft: the narrative is often loose or about another column.
 func (m *mapper) narrativeChecks() {
@@ -348,9 +357,11 @@ func (m *mapper) narrativeChecks() {
 				continue
 			}
 			var want float64
-			if mm := receivedRe.FindStringSubmatch(s); mm != nil {
+			// Each regexp needs a character most sentences lack (a digit and
+			// 收 or 受; one of 未没无): look for it before running the regexp.
+			if mm := receivedIn(s); mm != nil {
 				want, _ = strconv.ParseFloat(mm[1], 64)
-			} else if !noneRe.MatchString(s) || strings.Contains(s, "无正当理由") {
+			} else if !strings.ContainsAny(s, "未没无") || !noneRe.MatchString(s) || strings.Contains(s, "无正当理由") {
 				continue
 			}
 			c := Check{Rule: "R10", Scope: "requests.new.total", Severity: SeveritySoft}

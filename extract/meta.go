@@ -23,7 +23,7 @@ var (
 	hanwebURL = regexp.MustCompile(`/art/(\d{4})/(\d{1,2})/(\d{1,2})/`)
 	trsURL    = regexp.MustCompile(`/t(\d{4})(\d{2})(\d{2})_\d+`)
 	// A signature line: an organisation name.
-	agencySuffixRe = regexp.MustCompile(`(?:人民政府|政府|局|委员会|委|办公室|办|中心|厅|院|署|所|站|处|会|队|馆|部|社|集团|公司|街道|街道办事处|镇|乡|管委会|管理委员会)$`)
+	agencySuffixes = strings.Split("人民政府|政府|局|委员会|委|办公室|办|中心|厅|院|署|所|站|处|会|队|馆|部|社|集团|公司|街道|街道办事处|镇|乡|管委会|管理委员会", "|")
 )
 
 // metadata recovers agency, report year, publication date and index number
@@ -143,7 +143,16 @@ func cleanAgency(s string) string {
 
 func looksLikeAgency(s string) bool {
 	n := utf8.RuneCountInString(s)
-	return n >= 3 && n <= 30 && agencySuffixRe.MatchString(s) && !strings.ContainsAny(s, "。,，;；:：")
+	return n >= 3 && n <= 30 && hasAgencySuffix(s) && !strings.ContainsAny(s, "。,，;；:：")
+}
+
+func hasAgencySuffix(s string) bool {
+	for _, suf := range agencySuffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // signature is the organisation line just above the trailing date, or the

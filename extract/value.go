@@ -95,6 +95,8 @@ func classify(s string) value {
 	}
 	if c := s[0]; (c < '0' || c > '9') && c != '-' && c != '+' && !strings.HasPrefix(s, "增") && !strings.HasPrefix(s, "减") && !strings.HasPrefix(s, "新增") {
 		return value{kind: kindLabel} // the common label cell: no regexp
+	} else if (c >= '0' && c <= '9' || c == '-' || c == '+') && !numberShaped(s) {
+		return value{kind: kindLabel} // a numbered label (1.属于国家秘密): no regexp
 	}
 	if m := numRe.FindStringSubmatch(s); m != nil {
 		return number(s, m[3])
@@ -124,6 +126,28 @@ func classify(s string) value {
 		return v
 	}
 	return value{kind: kindLabel}
+}
+
+// valueUnits are the units numUnitRe and numNoteRe accept after a number.
+var valueUnits = []string{"万元", "元", "件", "项", "个", "条", "宗", "次", "家"}
+
+// numberShaped is a cheap necessary condition for numRe, numUnitRe and
+// numNoteRe: after the leading run of number characters comes nothing, a
+// unit, or a unit and a parenthesised note. Those characters never start a
+// unit or a note, so the run is exactly the number the regexps would read.
+func numberShaped(s string) bool {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == ',' || s[i] == '.' || s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	rest := s[i:]
+	for _, u := range valueUnits {
+		if strings.HasPrefix(rest, u) {
+			rest = rest[len(u):]
+			break
+		}
+	}
+	return rest == "" || strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")")
 }
 
 func numberText(s string) value {

@@ -115,7 +115,24 @@ var (
 	markdownRuleRe = regexp.MustCompile(`^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$`)
 )
 
-func isFooter(s string) bool { return len(s) < 40 && footerRe.MatchString(s) }
+func isFooter(s string) bool { return len(s) < 40 && footerStart(s) && footerRe.MatchString(s) }
+
+// footerStart is a cheap necessary condition for footerRe, which runs on
+// every short line: a footer starts with a dash, 第 or a digit.
+func footerStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c == '-' || c >= '0' && c <= '9' {
+		return true
+	}
+	for _, p := range []string{"—", "–", "－", "─", "第"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
 func isMarkdownRule(s string) bool {
 	return strings.Contains(s, "---") && markdownRuleRe.MatchString(s)
 }

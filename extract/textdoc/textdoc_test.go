@@ -179,3 +179,26 @@ func TestContextCancelled(t *testing.T) {
 		t.Error("want an error for a cancelled context")
 	}
 }
+
+var footerCorpus = []string{"— 4 —", "-3-", "- 12 -", "第 3 页", "第3页 共10页", "3/10", "－2－", "─1─", "–5–",
+	"第三页", "一、总体情况", "3", "", "共10页", "12 / 30", "第3页，共10页"}
+
+// TestFooterStartMatchesRegexp holds the pre-check to the regexp alone.
+func TestFooterStartMatchesRegexp(t *testing.T) {
+	for _, s := range footerCorpus {
+		if got, want := isFooter(s), len(s) < 40 && footerRe.MatchString(s); got != want {
+			t.Errorf("isFooter(%q) = %v, regexp %v", s, got, want)
+		}
+	}
+}
+
+func FuzzFooterStart(f *testing.F) {
+	for _, s := range footerCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isFooter(s), len(s) < 40 && footerRe.MatchString(s); got != want {
+			t.Errorf("isFooter(%q) = %v, regexp %v", s, got, want)
+		}
+	})
+}
