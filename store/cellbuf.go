@@ -2,11 +2,13 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/extract"
@@ -49,6 +51,22 @@ type cellCodec struct {
 	flags   [][]string
 	flagIDs map[string]uint32
 	raws    map[string]string // short raw texts ("0", "12"), shared
+
+	// Reports of one template list their cells in the same order, and
+	// their units and alignments repeat: the key that followed the
+	// previous cell's key last time, and the previous unit and alignment,
+	// are tried before hashing.
+	next        []uint32 // key id → key id that followed it last; noKey if none
+	last        uint32   // key id of the previous cell; noKey at first
+	unit, align strHint
+	rank        []uint32 // see ranks
+}
+
+const noKey = math.MaxUint32
+
+type strHint struct {
+	s  string
+	id uint32
 }
 
 func newCellCodec() *cellCodec {
@@ -58,6 +76,7 @@ func newCellCodec() *cellCodec {
 		flags:   [][]string{nil},
 		flagIDs: map[string]uint32{},
 		raws:    map[string]string{},
+		last:    noKey,
 	}
 }
 
@@ -79,22 +98,56 @@ func (cc *cellCodec) str(s string) uint32 {
 // distinct keys or units than this is not a report template.
 const maxInterned = 1 << 20
 
-func (cc *cellCodec) encode(c *extract.Cell, rep *reportMeta) (cellMem, error) {
+// hinted is str with a one-entry cache in front.
+func (cc *cellCodec) hinted(h *strHint, s string) uint32 {
+	if s == h.s {
+		return h.id
+	}
+	id := cc.str(s)
+	h.s, h.id = s, id
+	if id != 0 {
+		h.s = *cc.strs[id-1] // the interned copy, not the caller's memory
+	}
+	return id
+}
+
+func (cc *cellCodec) keyID(c *extract.Cell) (uint32, error) {
+	if cc.last != noKey {
+		if id := cc.next[cc.last]; id != noKey {
+			if k := &cc.keys[id]; k.table == c.Table && k.row == c.Row && k.col == c.Col {
+				cc.last = id
+				return id, nil
+			}
+		}
+	}
 	k := [3]string{c.Table, c.Row, c.Col}
 	id, ok := cc.keyIDs[k]
 	if !ok {
 		if len(cc.keys) >= maxInterned {
-			return cellMem{}, fmt.Errorf("more than %d distinct cell keys", maxInterned)
+			return 0, fmt.Errorf("more than %d distinct cell keys", maxInterned)
 		}
 		id = uint32(len(cc.keys))
 		k = [3]string{strings.Clone(c.Table), strings.Clone(c.Row), strings.Clone(c.Col)}
 		cc.keys = append(cc.keys, cellKey{key: c.Key(), table: k[0], row: k[1], col: k[2]})
+		cc.next = append(cc.next, noKey)
 		cc.keyIDs[k] = id
+	}
+	if cc.last != noKey {
+		cc.next[cc.last] = id
+	}
+	cc.last = id
+	return id, nil
+}
+
+func (cc *cellCodec) encode(c *extract.Cell, rep *reportMeta) (cellMem, error) {
+	id, err := cc.keyID(c)
+	if err != nil {
+		return cellMem{}, err
 	}
 	if len(cc.strs) >= maxInterned || len(cc.flags) >= maxInterned {
 		return cellMem{}, fmt.Errorf("more than %d distinct units, alignments or flag sets", maxInterned)
 	}
-	m := cellMem{rep: rep, key: id, unit: cc.str(c.Unit), align: cc.str(c.Align), null: c.Value == nil}
+	m := cellMem{rep: rep, key: id, unit: cc.hinted(&cc.unit, c.Unit), align: cc.hinted(&cc.align, c.Align), null: c.Value == nil}
 	if c.Value != nil {
 		m.value = *c.Value
 	}
@@ -152,20 +205,107 @@ func (cc *cellCodec) row(m *cellMem, r *cellRow) {
 	}
 }
 
-// cmp orders buffered cells as cmpCell orders rows.
-func (cc *cellCodec) cmp(a, b *cellMem) int {
-	if a.rep != b.rep {
-		if c := cmpOptStr(a.rep.region, b.rep.region); c != 0 {
+// order returns the indexes of buffered cells in the order cmpCell puts
+// their rows, stably. Add appends a report's cells together, so rows are
+// runs of one report each: the runs are ordered by (region, report ID), a
+// few string comparisons per report, and the cells within a report by the
+// rank of their key, an integer. Reports of one template list their keys
+// in the same sequence, so that sort is done once per sequence.
+func (cc *cellCodec) order(rows []cellMem) []int32 {
+	type run struct{ start, end int }
+	var runs []run
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && rows[j].rep == rows[i].rep {
+			j++
+		}
+		runs = append(runs, run{i, j})
+		i = j
+	}
+	cmpRuns := func(a, b run) int {
+		ra, rb := rows[a.start].rep, rows[b.start].rep
+		if ra == rb {
+			return 0
+		}
+		if c := cmpOptStr(ra.region, rb.region); c != 0 {
 			return c
 		}
-		if c := cmpStr(a.rep.id, b.rep.id); c != 0 {
+		return cmpStr(ra.id, rb.id)
+	}
+	if !slices.IsSortedFunc(runs, cmpRuns) {
+		slices.SortStableFunc(runs, cmpRuns)
+	}
+	rank := cc.ranks()
+	byKey := func(i, j int32) int {
+		if c := cmp.Compare(rank[rows[i].key], rank[rows[j].key]); c != 0 {
 			return c
 		}
+		return cmp.Compare(i, j)
 	}
-	if a.key == b.key {
-		return 0
+	order := make([]int32, 0, len(rows))
+	var seqKeys []uint32 // key sequence of the last report sorted alone
+	var seqPerm []int32  // its sorted order, relative to its first row
+	for k := 0; k < len(runs); {
+		// The runs of one report are adjacent now; Add makes one run per
+		// report, but nothing here relies on it.
+		g := k + 1
+		for g < len(runs) && rows[runs[g].start].rep == rows[runs[k].start].rep {
+			g++
+		}
+		base := len(order)
+		for _, r := range runs[k:g] {
+			for i := r.start; i < r.end; i++ {
+				order = append(order, int32(i))
+			}
+		}
+		seg := order[base:]
+		if g > k+1 {
+			slices.SortFunc(seg, byKey)
+			k = g
+			continue
+		}
+		start := int32(runs[k].start)
+		same := len(seqKeys) == len(seg)
+		for j := 0; same && j < len(seg); j++ {
+			same = rows[seg[j]].key == seqKeys[j]
+		}
+		if !same {
+			slices.SortFunc(seg, byKey)
+			seqKeys, seqPerm = seqKeys[:0], seqPerm[:0]
+			for j := range seg {
+				seqKeys = append(seqKeys, rows[int(start)+j].key)
+				seqPerm = append(seqPerm, seg[j]-start)
+			}
+		} else {
+			for j, p := range seqPerm {
+				seg[j] = start + p
+			}
+		}
+		k = g
 	}
-	return cmpStr(cc.keys[a.key].key, cc.keys[b.key].key)
+	return order
+}
+
+// ranks returns each key id's position in the order of the key strings;
+// equal strings have equal ranks.
+func (cc *cellCodec) ranks() []uint32 {
+	if len(cc.rank) == len(cc.keys) {
+		return cc.rank
+	}
+	ids := make([]uint32, len(cc.keys))
+	for i := range ids {
+		ids[i] = uint32(i)
+	}
+	slices.SortFunc(ids, func(a, b uint32) int { return cmpStr(cc.keys[a].key, cc.keys[b].key) })
+	cc.rank = make([]uint32, len(cc.keys))
+	for i, id := range ids {
+		r := uint32(i)
+		if i > 0 && cc.keys[id].key == cc.keys[ids[i-1]].key {
+			r = cc.rank[ids[i-1]]
+		}
+		cc.rank[id] = r
+	}
+	return cc.rank
 }
 
 // cellSpill encodes buffered cells for spilling: the report as an index

@@ -184,7 +184,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		runID: strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid()),
 		reports: newPlainTable(Reports, cmpReport, func(r *reportRow) string { return r.ReportID },
 			parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id")),
-		cells: newTable(Cells, cmpCell, codec.cmp, codec.row, func(r *cellRow) string { return r.ReportID },
+		cells: newTable(Cells, cmpCell, codec.order, codec.row, func(r *cellRow) string { return r.ReportID },
 			parquet.NullsFirst(parquet.Ascending("region_code")), parquet.Ascending("report_id"), parquet.Ascending("key")),
 		checks: newPlainTable(Checks, cmpCheck, func(r *checkRow) string { return r.ReportID },
 			parquet.Ascending("report_id"), parquet.Ascending("rule"), parquet.Ascending("scope")),
@@ -265,6 +265,13 @@ func (s *Store) Add(ctx context.Context, rep *extract.Report, origin Origin) err
 	s.metas = append(s.metas, meta)
 	p := partitionOf(rep).path()
 	cells := s.cells.mem[p]
+	if n := len(cells) + len(rep.Cells); n > cap(cells) {
+		// Double: append grows large slices by a quarter, which would copy
+		// a partition's buffered cells several times over.
+		grown := make([]cellMem, len(cells), max(n, 2*cap(cells), 1024))
+		copy(grown, cells)
+		cells = grown
+	}
 	for i := range rep.Cells {
 		m, err := s.codec.encode(&rep.Cells[i], meta)
 		if err != nil {
@@ -438,8 +445,7 @@ func commitTable[T, M any](ctx context.Context, s *Store, t *table[T, M], parts 
 			return true
 		}
 		if rows := t.mem[p]; len(rows) > 0 {
-			sortRows(rows, t.cmpMem)
-			srcs = append(srcs, &sliceSource[T, M]{rows: rows, toRow: t.toRow, keep: keepRun})
+			srcs = append(srcs, &sliceSource[T, M]{rows: rows, order: t.order(rows), toRow: t.toRow, keep: keepRun})
 		}
 		runs := t.runs[p]
 		for i := len(runs) - 1; i >= 0; i-- {
