@@ -115,7 +115,7 @@ func TestMatchRequestLabels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		set := requestTargetSets[tt.tmpl]
-		units, _ := rowLabels(srow{cells: []scell{{raw: tt.label, norm: normalize(tt.label), val: parseValue(tt.label)}}})
+		units, _ := appendRowLabels(nil, srow{cells: []scell{{raw: tt.label, norm: normalize(tt.label), val: parseValue(tt.label)}}})
 		got := ""
 		if len(units) == 1 {
 			if i, s := matchUnit(units[0], set, ""); i >= 0 && s >= labelLow && set.ts[i].row >= 0 {

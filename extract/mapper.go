@@ -74,6 +74,11 @@ type mapper struct {
 	lostValue bool
 	truncated bool // a section had more rows than maxSectionRows
 	arena     arena
+	// cells and units back the rows' cell and label slices: a report has
+	// hundreds of rows, and one allocation per row was a tenth of mapping.
+	cells       slab[scell]
+	units       slab[labelUnit]
+	unitScratch []labelUnit
 	// values for the checks: key → parsed value of the emitted cell, and
 	// the key number of each cell of rep.Cells (see keyIndex)
 	vals     cellValues
@@ -198,13 +203,13 @@ func (m *mapper) split() {
 					}
 					r.cells = cells
 				}
-				r.units, r.valStart = rowLabels(r)
+				r.units, r.valStart = m.rowLabels(r)
 				m.rows[sec] = append(m.rows[sec], r)
 			}
 			continue
 		}
 		for _, row := range b.Table.Rows {
-			r := srow{cells: make([]scell, 0, len(row))}
+			r := srow{cells: m.cells.take(len(row))}
 			nonEmpty, last := 0, ""
 			for pos, c := range row {
 				if c.Spanned && len(r.cells) > 0 && r.cells[len(r.cells)-1].raw == c.Text {
@@ -259,7 +264,7 @@ func (m *mapper) split() {
 			if nonEmpty == 0 || sec < secActive || sec > secAppeals {
 				continue
 			}
-			r.units, r.valStart = rowLabels(r)
+			r.units, r.valStart = m.rowLabels(r)
 			if len(m.rows[sec]) < maxSectionRows {
 				m.rows[sec] = append(m.rows[sec], r)
 			} else if !m.truncated {
@@ -278,11 +283,21 @@ type labelUnit struct {
 	last int    // index of its last cell in the row
 }
 
-// rowLabels returns the label units of a row and the index of the first
-// cell after the last label cell (where the values start). Label cells
-// after the first value cell are notes, not part of the row label.
-func rowLabels(r srow) ([]labelUnit, int) {
-	var units []labelUnit
+// rowLabels is appendRowLabels into the mapper's slab.
+func (m *mapper) rowLabels(r srow) ([]labelUnit, int) {
+	units, valStart := appendRowLabels(m.unitScratch[:0], r)
+	m.unitScratch = units
+	if len(units) == 0 {
+		return nil, valStart
+	}
+	return append(m.units.take(len(units)), units...), valStart
+}
+
+// appendRowLabels appends the label units of a row to units and returns
+// them with the index of the first cell after the last label cell (where
+// the values start). Label cells after the first value cell are notes,
+// not part of the row label.
+func appendRowLabels(units []labelUnit, r srow) ([]labelUnit, int) {
 	var oneLabel [1]string
 	valStart := 0
 	pendingOrd := ordinal{}
@@ -324,7 +339,7 @@ func rowLabels(r srow) ([]labelUnit, int) {
 // Numbering is (一)…(十…) or 1–2 digits followed by . or 、 and not by a
 // digit. It returns nil when there is nothing to split.
 func splitAtOrdinals(n string) []string {
-	if !strings.ContainsAny(n, "(.、") {
+	if strings.IndexByte(n, '(') < 0 && strings.IndexByte(n, '.') < 0 && !strings.Contains(n, "、") {
 		return nil
 	}
 	var parts []string
@@ -434,7 +449,7 @@ func (m *mapper) noteDropped(scope string, dropped []scell) {
 // (the 无 of a cut label "(四) 无") is not split off. Returns nil when the
 // cell is not of that shape.
 func splitNumericTail(c doc.Cell) []scell {
-	if !strings.ContainsAny(c.Text, " \t\u3000\u00a0") {
+	if !hasFieldSpace(c.Text) {
 		return nil
 	}
 	fields := strings.Fields(c.Text)
@@ -471,6 +486,30 @@ func splitNumericTail(c doc.Cell) []scell {
 		out = append(out, scell{raw: fields[i], norm: normalizeValue(fields[i]), val: vals[i], loc: c.Loc})
 	}
 	return out
+}
+
+// hasFieldSpace is strings.ContainsAny(s, " \t\u3000\u00a0"), which for a
+// set with non-ASCII characters searches rune by rune; substring search
+// finds the same characters (a UTF-8 lead byte is never part of another
+// character) several times faster, and most cells have none.
+func hasFieldSpace(s string) bool {
+	return strings.IndexByte(s, ' ') >= 0 || strings.IndexByte(s, '\t') >= 0 ||
+		strings.Contains(s, "\u3000") || strings.Contains(s, "\u00a0")
+}
+
+// slab hands out slices of shared chunks. Each slice is capped at its
+// length, so appending to one reallocates it instead of overwriting the
+// next.
+type slab[T any] struct{ buf []T }
+
+// take returns an empty slice with capacity n.
+func (s *slab[T]) take(n int) []T {
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, max(n, 256))
+	}
+	start := len(s.buf)
+	s.buf = s.buf[:start+n]
+	return s.buf[start:start:start+n]
 }
 
 // arena hands out pointers into shared chunks, so the hundreds of small

@@ -114,3 +114,28 @@ func FuzzNarrativePrefilters(f *testing.F) {
 		}
 	})
 }
+
+var spaceCorpus = []string{"予以公开 0 0 1", "3\t0", "规章\u30000", "a\u00a0b", "规章", "", "\xe3\x80", "\xe3\xe3\x80\x80",
+	"\xc2\xa0", "\xf0\xc2\xa0", "(一)予以公开", "1.属于", "属于、", "\xe3\x80\x81"}
+
+func TestByteSearchesMatchContainsAny(t *testing.T) {
+	for _, s := range spaceCorpus {
+		checkByteSearches(t, s)
+	}
+}
+
+func FuzzByteSearches(f *testing.F) {
+	for _, s := range spaceCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(checkByteSearches)
+}
+
+func checkByteSearches(t *testing.T, s string) {
+	if got, want := hasFieldSpace(s), strings.ContainsAny(s, " \t\u3000\u00a0"); got != want {
+		t.Errorf("hasFieldSpace(%q) = %v, ContainsAny %v", s, got, want)
+	}
+	if !strings.ContainsAny(s, "(.、") && splitAtOrdinals(s) != nil {
+		t.Errorf("splitAtOrdinals(%q) split without ( . 、", s)
+	}
+}
