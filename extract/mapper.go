@@ -509,7 +509,7 @@ func (s *slab[T]) take(n int) []T {
 	}
 	start := len(s.buf)
 	s.buf = s.buf[:start+n]
-	return s.buf[start:start:start+n]
+	return s.buf[start : start : start+n]
 }
 
 // arena hands out pointers into shared chunks, so the hundreds of small
