@@ -43,15 +43,18 @@ type Crawler struct {
 
 // portalRun is a portal's configuration and its tallies in one Run.
 type portalRun struct {
-	cfg       configs.Portal
-	pol       configs.Politeness
-	allowed   map[string]bool
-	active    bool
-	skipped   bool // reachable: false
-	fetches   int  // budget check: limits.max_pages_per_portal
-	answered  bool // some request got an HTTP answer
-	errors    []string
-	errorSeen map[string]bool
+	cfg      configs.Portal
+	pol      configs.Politeness
+	allowed  map[string]bool
+	active   bool
+	skipped  bool // reachable: false
+	fetches  int  // budget check: limits.max_pages_per_portal
+	answered bool // some request got an HTTP answer
+	// challenged: a host of the portal is backing off after an anti-bot
+	// challenge. Not reaching it is our choice, not the portal being down.
+	challenged bool
+	errors     []string
+	errorSeen  map[string]bool
 }
 
 func (p *portalRun) addError(msg string) {
@@ -199,7 +202,7 @@ func (c *Crawler) Run(ctx context.Context) (*Summary, error) {
 	}
 	c.log.Info("crawl run", zap.Uint64("run", st.ID), zap.Bool("resumed", st.Resumed))
 	for _, p := range c.portals {
-		p.fetches, p.answered, p.errors, p.errorSeen = 0, false, nil, map[string]bool{}
+		p.fetches, p.answered, p.challenged, p.errors, p.errorSeen = 0, false, false, nil, map[string]bool{}
 	}
 
 	r := &run{c: c, ctx: ctx, store: store, archive: w, runID: st.ID, tmpDir: tmpDir, started: started,
@@ -272,6 +275,7 @@ func (r *run) host(name string) (*hostQ, error) {
 	}
 	if now := r.c.now(); now.Before(mem.ChallengedUntil) {
 		h.park(fmt.Sprintf("host %s answered with an anti-bot challenge (%s); left alone until %s", name, mem.Reason, mem.ChallengedUntil.UTC().Format(time.RFC3339)))
+		h.challenged = true
 		r.reportHost(h)
 	}
 	r.hosts[name] = h
@@ -333,7 +337,7 @@ func (r *run) summary(st state.Run, finished time.Time) (*Summary, error) {
 	}
 	byName := map[string]*PortalSummary{}
 	for _, p := range r.c.portals {
-		ps := PortalSummary{Name: p.cfg.Name, Unreachable: p.skipped, Errors: p.errors}
+		ps := PortalSummary{Name: p.cfg.Name, Unreachable: p.skipped, BackingOff: p.challenged, Errors: p.errors}
 		sum.Portals = append(sum.Portals, ps)
 	}
 	for i := range sum.Portals {
@@ -378,7 +382,7 @@ func (r *run) summary(st state.Run, finished time.Time) (*Summary, error) {
 	for i := range sum.Portals {
 		ps := &sum.Portals[i]
 		p := r.c.byName[ps.Name]
-		if p.active && !answered[ps.Name] && (ps.Failures > 0 || len(ps.Errors) > 0) {
+		if p.active && !answered[ps.Name] && !p.challenged && (ps.Failures > 0 || len(ps.Errors) > 0) {
 			ps.Unreachable = true
 		}
 	}

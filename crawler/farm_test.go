@@ -87,14 +87,14 @@ func TestFarmTwoNights(t *testing.T) {
 	for _, p := range sum.Portals {
 		portals[p.Name] = p
 	}
-	for _, name := range []string{farm.SiteRuishu, farm.SiteJiasule} {
+	for _, name := range []string{farm.SiteRuishu, farm.SiteJiasule, farm.SiteShell} {
 		p := portals["farm-"+name]
 		if p.Challenges == 0 || p.NewOrChanged != 0 || len(p.Errors) == 0 {
 			t.Errorf("challenge portal %s: %+v", name, p)
 		}
 	}
 	faults := portals["farm-"+farm.SiteFaults]
-	if faults.Challenges != 1 || len(faults.Errors) == 0 { // the JS-only shell parks the host
+	if faults.Challenges != 0 || faults.BackingOff {
 		t.Errorf("fault portal night 1: %+v", faults)
 	}
 
@@ -147,7 +147,6 @@ func TestFarmTwoNights(t *testing.T) {
 		"/flaky/2022nb.html":       fetchedOrUnchanged,
 		"/ratelimited/2019nb.html": fetchedOrUnchanged,
 		"/charset/2021nb.html":     fetchedOrUnchanged,
-		"/js-shell/2022nb.html":    func(c Capture) bool { return c.FetchStatus == StatusChallenge && !c.Changed },
 		"/slow/2022nb.html":        fetchedOrUnchanged,
 		"/stall/2022nb.html":       func(c Capture) bool { return c.FetchStatus == StatusFailed && c.WARCFile == "" },
 		"/reset/2022nb.pdf":        func(c Capture) bool { return c.FetchStatus == StatusFailed },

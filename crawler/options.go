@@ -137,7 +137,11 @@ type PortalSummary struct {
 	// Unreachable: skipped as configured (reachable: false), or no page of
 	// it got an HTTP answer and something failed (robots.txt included).
 	Unreachable bool
-	Errors      []string
+	// BackingOff: a host of the portal answered with an anti-bot challenge,
+	// in this run or in one whose challenge_backoff is still in force, and
+	// is being left alone. Not counted as unreachable.
+	BackingOff bool
+	Errors     []string
 }
 
 // Capture is one URL outcome, a row of the captures index.

@@ -36,6 +36,9 @@ type hostQ struct {
 
 	parked     bool
 	parkReason string
+	// challenged: parked because the host answered with an anti-bot
+	// challenge (now or in an earlier run whose backoff is in force).
+	challenged bool
 }
 
 type retryItem struct {
@@ -364,6 +367,7 @@ func (r *run) handle(o outcome) error {
 			return fmt.Errorf("crawler: %w", err)
 		}
 		h.park(fmt.Sprintf("host %s answered with an anti-bot challenge (%s); backing off until %s, not evading it", h.name, o.challenge, until.UTC().Format(time.RFC3339)))
+		h.challenged = true
 		c.log.Warn("challenge", zap.String("host", h.name), zap.String("why", o.challenge))
 		r.reportHost(h)
 	}
@@ -409,6 +413,7 @@ func (r *run) reportHost(h *hostQ) {
 	for _, p := range r.c.portals {
 		if p.active && p.allowed[h.name] {
 			p.addError(h.parkReason)
+			p.challenged = p.challenged || h.challenged
 		}
 	}
 }

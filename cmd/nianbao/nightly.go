@@ -57,6 +57,7 @@ type portalResult struct {
 	RobotsBlocked int    `json:"robots_blocked"`
 	Failures      int    `json:"failures"`
 	Unreachable   bool   `json:"unreachable,omitempty"`
+	BackingOff    bool   `json:"backing_off_after_challenge,omitempty"`
 }
 
 type extractResult struct {
@@ -208,6 +209,7 @@ func (r *runResult) addCrawl(cfg *configs.File, sum *crawler.Summary) {
 		pr := portalResult{
 			Name: p.Name, Pages: p.Pages, ReportsFound: p.ReportsFound, NewOrChanged: p.NewOrChanged,
 			Challenges: p.Challenges, RobotsBlocked: p.RobotsBlocked, Failures: p.Failures, Unreachable: p.Unreachable,
+			BackingOff: p.BackingOff,
 		}
 		r.Portals = append(r.Portals, pr)
 		r.Totals.Pages += pr.Pages
@@ -249,8 +251,11 @@ func (r *runResult) print(w io.Writer) {
 	fmt.Fprintln(tw, "portal\tpages\treports\tnew/changed\tchecks failed\tchallenges\trobots blocked\tfailures\t")
 	row := func(p portalResult) {
 		name := p.Name
-		if p.Unreachable {
+		switch {
+		case p.Unreachable:
 			name += " (unreachable)"
+		case p.BackingOff && p.Challenges == 0:
+			name += " (backing off after a challenge)"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, p.Pages, p.ReportsFound, p.NewOrChanged, p.ChecksFailed, p.Challenges, p.RobotsBlocked, p.Failures)
 	}

@@ -62,6 +62,7 @@ var siteNotes = map[string]string{
 	SiteFaults:  "faults: 5xx then success, 429, stall, reset, truncated gzip, redirect loop, huge file, lying charset",
 	SiteRuishu:  "anti-bot challenge: 412 with a $_ts script (瑞数)",
 	SiteJiasule: "anti-bot challenge: 521 with __jsl_clearance (加速乐)",
+	SiteShell:   "anti-bot challenge: a report page that is a tiny JavaScript-only shell",
 }
 
 func siteNote(name string) string {

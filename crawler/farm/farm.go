@@ -46,6 +46,7 @@ const (
 	SiteFaults  = "faults"
 	SiteRuishu  = "ruishu"  // every page answers 412 with a $_ts script (瑞数)
 	SiteJiasule = "jiasule" // every page answers 521 with __jsl_clearance (加速乐)
+	SiteShell   = "shell"   // its one report page is a tiny JavaScript-only shell
 	SiteOutside = "outside" // the target of an out-of-scope redirect; not a portal
 )
 
@@ -216,7 +217,7 @@ func Start(ctx context.Context, opts Options) (*Farm, error) {
 	}
 	names := []string{SiteHanweb, SiteTRS, SiteGeneric}
 	if !opts.NoFaults {
-		names = append(names, SiteFaults, SiteRuishu, SiteJiasule, SiteOutside)
+		names = append(names, SiteFaults, SiteRuishu, SiteJiasule, SiteShell, SiteOutside)
 	}
 	for i := range opts.BenchHosts {
 		names = append(names, fmt.Sprintf("bench%03d", i+1))
@@ -265,6 +266,8 @@ func (f *Farm) bind(name string, i int) error {
 		s.handle = f.ruishu
 	case name == SiteJiasule:
 		s.handle = f.jiasule
+	case name == SiteShell:
+		s.handle = f.shell
 	case name == SiteOutside:
 		s.handle = f.outside
 	default:

@@ -62,7 +62,7 @@ func fetch(t *testing.T, method, u string, body io.Reader, header http.Header) (
 
 func TestSitesOnDistinctHosts(t *testing.T) {
 	f := startFarm(t, Options{BenchHosts: 2})
-	want := []string{SiteHanweb, SiteTRS, SiteGeneric, SiteFaults, SiteRuishu, SiteJiasule, SiteOutside, "bench001", "bench002"}
+	want := []string{SiteHanweb, SiteTRS, SiteGeneric, SiteFaults, SiteRuishu, SiteJiasule, SiteShell, SiteOutside, "bench001", "bench002"}
 	if got := f.Sites(); !slices.Equal(got, want) {
 		t.Fatalf("Sites() = %v, want %v", got, want)
 	}
@@ -114,6 +114,7 @@ func TestConfigYAMLParses(t *testing.T) {
 		"farm-faults":   "generic " + f.StartURL(SiteFaults),
 		"farm-ruishu":   "generic " + f.StartURL(SiteRuishu),
 		"farm-jiasule":  "generic " + f.StartURL(SiteJiasule),
+		"farm-shell":    "generic " + f.StartURL(SiteShell),
 		"farm-bench001": "generic " + f.StartURL("bench001"),
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -367,7 +368,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("js shell", func(t *testing.T) {
-		resp, b := fetch(t, "GET", u("/js-shell/2022nb.html"), nil, nil)
+		resp, b := fetch(t, "GET", f.URL(SiteShell, "/js-shell/2022nb.html"), nil, nil)
 		if resp.StatusCode != 200 || len(b) >= 500 || !bytes.Contains(b, []byte("<script")) {
 			t.Errorf("%d, %d bytes", resp.StatusCode, len(b))
 		}

@@ -22,7 +22,6 @@ func (f *Farm) faultList() []fault {
 		{"/flaky/2022nb.html", f.reports["r07"].Title(), "503 the first FlakyFailures times, then the report"},
 		{"/charset/2021nb.html", f.reports["r08"].Title(), "Content-Type says utf-8, the body is GBK, no meta"},
 		{"/ratelimited/2019nb.html", f.reports["r09"].Title(), "429 with Retry-After once, then the report"},
-		{"/js-shell/2022nb.html", "某县2022年政府信息公开工作年度报告（JS版）", "a tiny JS-only shell page"},
 		{"/slow/2022nb.html", "某县交通运输局2022年政府信息公开工作年度报告", "headers only after SlowDelay"},
 		{"/stall/2022nb.html", "某县水利局2022年政府信息公开工作年度报告", "half the body, then nothing until the client gives up"},
 		{"/reset/2022nb.pdf", "某县民政局2022年政府信息公开工作年度报告", "connection reset in the middle of the body"},
@@ -69,9 +68,6 @@ func (f *Farm) faults(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.serveReport(w, r, f.reports["r09"])
-	case p == "/js-shell/2022nb.html":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, `<html><head><script src="/static/app.8f3a.js"></script></head><body><div id="app"></div><noscript>请开启JavaScript</noscript></body></html>`)
 	case p == "/slow/2022nb.html":
 		if f.sleep(r, f.opts.SlowDelay) {
 			serve(w, r, newsPage("某县交通运输局2022年政府信息公开工作年度报告（慢）", "utf-8", `class="article-content"`), "text/html; charset=UTF-8", f.epoch)
@@ -185,6 +181,24 @@ func (f *Farm) jiasule(w http.ResponseWriter, r *http.Request) {
 		`location.href=location.pathname+location.search</script>`)
 }
 
+// shell lists one report whose page is a tiny JavaScript-only shell, the
+// kind of answer a site behind a script wall gives a client without a
+// browser. It has a host of its own because a challenge parks the host for
+// the rest of the run, and the fault host's other faults must still be met.
+func (f *Farm) shell(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/", "/list.html":
+		serve(w, r, []byte("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>年度报告</title></head><body><ul>\n"+
+			"<li><a href=\"/js-shell/2022nb.html\">某县2022年政府信息公开工作年度报告（JS版）</a></li>\n</ul></body></html>\n"),
+			"text/html; charset=UTF-8", f.epoch)
+	case "/js-shell/2022nb.html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<html><head><script src="/static/app.8f3a.js"></script></head><body><div id="app"></div><noscript>请开启JavaScript</noscript></body></html>`)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
 // outside is a host no portal allows: the target of /away/.
 func (f *Farm) outside(w http.ResponseWriter, r *http.Request) {
 	serve(w, r, newsPage("外部网站", "utf-8", `class="article-content"`), "text/html; charset=UTF-8", f.epoch)
@@ -202,5 +216,6 @@ func (f *Farm) Faults() map[string]string {
 	out[f.URL(SiteFaults, "/robots.txt")] = "503 with Retry-After the first time, then robots.txt"
 	out[f.URL(SiteRuishu, "/")] = "412 with a $_ts challenge script (瑞数), on every path but robots.txt"
 	out[f.URL(SiteJiasule, "/")] = "521 with a __jsl_clearance challenge script (加速乐), on every path but robots.txt"
+	out[f.URL(SiteShell, "/js-shell/2022nb.html")] = "a tiny JavaScript-only shell page (200), linked as a report"
 	return out
 }
