@@ -59,8 +59,7 @@ func BenchmarkWrite(b *testing.B) {
 		parts := map[string][]cellRow{}
 		for i, rep := range reps {
 			cc := newCellCodec()
-			r, _, _ := rowsOf(rep, ReportID(rep.Source, rep.SHA256), originOf(rep, i), "bench")
-			meta := &reportMeta{id: r.ReportID, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+			meta := metaOf(i, ReportID(rep.Source, rep.SHA256), rep)
 			p := partitionOf(rep).path()
 			for j := range rep.Cells {
 				m, _ := cc.encode(&rep.Cells[j], meta)
@@ -100,8 +99,7 @@ func BenchmarkWrite(b *testing.B) {
 		rows := make([]cellRow, 0, nCells)
 		for i, rep := range reps {
 			cc := newCellCodec()
-			r, _, _ := rowsOf(rep, ReportID(rep.Source, rep.SHA256), originOf(rep, i), "bench")
-			meta := &reportMeta{id: r.ReportID, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+			meta := metaOf(i, ReportID(rep.Source, rep.SHA256), rep)
 			for j := range rep.Cells {
 				m, _ := cc.encode(&rep.Cells[j], meta)
 				var row cellRow

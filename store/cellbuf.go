@@ -29,13 +29,19 @@ type cellMem struct {
 	null  bool
 }
 
-// reportMeta holds the columns every cell of a report repeats.
+// reportMeta holds the columns every cell of a report repeats; zero
+// values are NULL.
 type reportMeta struct {
 	idx    int // position in Store.metas
 	id     string
-	year   *int32
-	region *string
-	agency *string
+	year   int32
+	region string
+	agency string
+}
+
+func metaOf(idx int, id string, rep *extract.Report) *reportMeta {
+	// As in rowsOf: an empty region or agency and year 0 are unknown.
+	return &reportMeta{idx: idx, id: id, year: int32(rep.ReportYear), region: rep.RegionCode, agency: rep.Agency}
 }
 
 type cellKey struct{ key, table, row, col string }
@@ -198,10 +204,10 @@ func (cc *cellCodec) row(m *cellMem, r *cellRow) {
 		r.Value = &m.value
 	}
 	if m.unit != 0 {
-		r.Unit = cc.strs[m.unit-1]
+		r.Unit = *cc.strs[m.unit-1]
 	}
 	if m.align != 0 {
-		r.Align = cc.strs[m.align-1]
+		r.Align = *cc.strs[m.align-1]
 	}
 }
 
@@ -227,7 +233,7 @@ func (cc *cellCodec) order(rows []cellMem) []int32 {
 		if ra == rb {
 			return 0
 		}
-		if c := cmpOptStr(ra.region, rb.region); c != 0 {
+		if c := cmpStr(ra.region, rb.region); c != 0 {
 			return c
 		}
 		return cmpStr(ra.id, rb.id)

@@ -19,9 +19,12 @@ const SchemaVersion = "1"
 // for readers. Choices that apply to all of them:
 //
 //   - A pointer field is an OPTIONAL column and nil is NULL. Non-pointer
-//     fields are REQUIRED. The `optional` tag is never used: on a non-pointer
-//     field parquet-go writes the zero value as NULL, which would turn a
-//     printed 0 into a blank.
+//     fields are REQUIRED, except those tagged `optional`, which parquet-go
+//     writes as NULL when they hold the zero value. That tag is only for
+//     columns whose zero value means unknown (an empty region code, year
+//     0), never for a number that can be printed as 0. cellRow uses it,
+//     as parquet-go writes a pointer column one row at a time but an
+//     optional one in runs, and cells are most of the rows.
 //   - `dict` marks low-cardinality strings (keys, units, statuses, the
 //     report_id within a partition); dictionary pages make them a few bits
 //     per row and speed up DuckDB's filters. High-cardinality text (source,
@@ -57,17 +60,17 @@ type reportRow struct {
 // cellRow is one row of cells/.
 type cellRow struct {
 	ReportID   string   `parquet:"report_id,dict"`
-	ReportYear *int32   `parquet:"report_year"`
-	RegionCode *string  `parquet:"region_code,dict"`
-	Agency     *string  `parquet:"agency,dict"`
+	ReportYear int32    `parquet:"report_year,optional"` // 0 = NULL
+	RegionCode string   `parquet:"region_code,optional,dict"`
+	Agency     string   `parquet:"agency,optional,dict"`
 	Key        string   `parquet:"key,dict"`
 	Table      string   `parquet:"table_name,dict"`
 	Row        string   `parquet:"row_key,dict"`
 	Col        string   `parquet:"col_key,dict"`
 	Value      *float64 `parquet:"value"`
 	Raw        string   `parquet:"raw,dict"`
-	Unit       *string  `parquet:"unit,dict"`
-	Align      *string  `parquet:"align,dict"`
+	Unit       string   `parquet:"unit,optional,dict"`
+	Align      string   `parquet:"align,optional,dict"`
 	Flags      []string `parquet:"flags,list"`
 }
 
@@ -247,7 +250,8 @@ func cmpReport(a, b *reportRow) int {
 }
 
 func cmpCell(a, b *cellRow) int {
-	if c := cmpOptStr(a.RegionCode, b.RegionCode); c != 0 {
+	// "" is NULL, and sorts first as NULL does in cmpOptStr.
+	if c := cmpStr(a.RegionCode, b.RegionCode); c != 0 {
 		return c
 	}
 	if c := cmpStr(a.ReportID, b.ReportID); c != 0 {

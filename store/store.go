@@ -261,7 +261,7 @@ func (s *Store) Add(ctx context.Context, rep *extract.Report, origin Origin) err
 	for _, w := range warnings {
 		s.log.Warn(w, zap.String("source", rep.Source))
 	}
-	meta := &reportMeta{idx: len(s.metas), id: id, year: r.ReportYear, region: r.RegionCode, agency: r.Agency}
+	meta := metaOf(len(s.metas), id, rep)
 	s.metas = append(s.metas, meta)
 	p := partitionOf(rep).path()
 	cells := s.cells.mem[p]

@@ -132,8 +132,8 @@ func TestRoundTripSeeds(t *testing.T) {
 	}
 
 	// Blank is NULL, a printed 0 is 0, a number is itself.
-	cells := map[string]cellRow{}
-	for _, c := range readDataset[cellRow](t, root, Cells) {
+	cells := map[string]cellOut{}
+	for _, c := range readDataset[cellOut](t, root, Cells) {
 		cells[c.Row.ReportID+" "+c.Row.Key] = c.Row
 	}
 	id1 := ReportID(reps[1].Source, reps[1].SHA256)
@@ -317,7 +317,7 @@ func TestNewerExtractorReplaces(t *testing.T) {
 		}
 	}
 	found := false
-	for _, c := range readDataset[cellRow](t, root, Cells) {
+	for _, c := range readDataset[cellOut](t, root, Cells) {
 		if c.Row.ReportID == id1 && c.Row.Key == "requests.unable.not_held.total" {
 			found = slices.Equal(c.Row.Flags, []string{"check_failed"})
 		}
@@ -351,7 +351,7 @@ func TestNewerExtractorReplaces(t *testing.T) {
 func TestChangedContentReplacesSource(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "v1", storetest.Seeds())
-	before := len(readDataset[cellRow](t, root, Cells))
+	before := len(readDataset[cellOut](t, root, Cells))
 
 	// The page of report 3 changed: new bytes, and it now reads as 2020
 	// with one cell fewer. Its 2019 partition must lose the old rows.
@@ -367,7 +367,7 @@ func TestChangedContentReplacesSource(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, Cells, "year=2019", "province=63", fileName)); !os.IsNotExist(err) {
 		t.Errorf("the 2019 partition should be gone, stat: %v", err)
 	}
-	cells := readDataset[cellRow](t, root, Cells)
+	cells := readDataset[cellOut](t, root, Cells)
 	if len(cells) != before-1 {
 		t.Errorf("%d cells, want %d", len(cells), before-1)
 	}
@@ -400,7 +400,7 @@ func TestSameSourceTwiceInRun(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 	ids := map[string]int{}
-	for _, c := range readDataset[cellRow](t, root, Cells) {
+	for _, c := range readDataset[cellOut](t, root, Cells) {
 		ids[c.Row.ReportID]++
 	}
 	if ids[ReportID(a.Source, a.SHA256)] != 0 || ids[ReportID(b.Source, b.SHA256)] != len(b.Cells) || len(ids) != 2 {
