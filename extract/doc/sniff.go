@@ -131,21 +131,29 @@ func looksHTML(data []byte) bool {
 	return n >= 3
 }
 
-// lowerMarkup lower-cases b for matching the ASCII htmlMarkers. It gives
-// the same marker matches as bytes.ToLower, which maps CJK text rune by
-// rune and dominated sniffing a text report: only two non-ASCII runes
-// lower-case to ASCII (U+0130 to i, U+212A to k), and for input with
-// either it falls back to bytes.ToLower.
+// lowerMarkup lower-cases b for matching the ASCII htmlMarkers, with the
+// same marker matches as bytes.ToLower, which maps CJK text rune by rune
+// and dominated sniffing a text report. Only two non-ASCII runes
+// lower-case to ASCII: U+0130 to i and U+212A to k; they are mapped here
+// too (their lead bytes are never continuation bytes, so bytes.ToLower
+// decodes them even inside GBK text). Every other non-ASCII byte stays
+// non-ASCII, as bytes.ToLower's output for it does, so no marker can
+// match across it in either.
 func lowerMarkup(b []byte) []byte {
-	if bytes.Contains(b, []byte("\u0130")) || bytes.Contains(b, []byte("\u212a")) {
-		return bytes.ToLower(b)
-	}
-	out := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
+		case c == 0xC4 && i+1 < len(b) && b[i+1] == 0xB0: // U+0130
+			c = 'i'
+			i++
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x84 && b[i+2] == 0xAA: // U+212A
+			c = 'k'
+			i += 2
 		}
-		out[i] = c
+		out = append(out, c)
 	}
 	return out
 }

@@ -91,7 +91,8 @@ func TestLooksHTMLMatchesToLower(t *testing.T) {
 	for _, s := range []string{
 		"<TD>1<TD>2<TD>3", "海东市<Td>1<tD>2<td>3", "<d\u0130v><d\u0130v><d\u0130v>",
 		"\u0130<d\u0130v><d\u0130v><d\u0130v>", "<br\u212a<br<br", "<\u212a", "\xba\xa3<TD\xb6<td<td",
-		"<tİtle>", "\u0130<p>", "年报\n<P>一</P><TABLE>", "",
+		"<tİtle>", "\u0130<p>", "年报\n<P>一</P><TABLE>", "", "\xb2\xc4\xb0<d\u0130v><d\xc4\xb0v><\xe2\x84\xaa",
+		"<d\xc4", "<br\xe2\x84", "\xff<td\xc4\xb0<td\xe2\x84\xaa<td",
 	} {
 		if got, want := looksHTML([]byte(s)), looksHTMLRef([]byte(s)); got != want {
 			t.Errorf("looksHTML(%q) = %v, bytes.ToLower gives %v", s, got, want)
