@@ -568,7 +568,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 	ar := newArith(rows)
 	for pass := 0; pass < 4; pass++ {
 		changed := false
-		for _, rr := range placed {
+		for ri, rr := range placed {
 			if rr == nil || len(rr.cands) < 2 {
 				continue
 			}
@@ -591,7 +591,7 @@ func (m *mapper) chooseRequestPlacements(placed []*reqRow, rows []codebook.Row) 
 					continue
 				}
 				rr.choice = i
-				s := ar.score(placed)
+				s := ar.scoreRow(placed, ri)
 				scores[i] = s
 				if s > bestScore || (s == bestScore && i == orig) {
 					bestScore, bestChoice = s, i
@@ -687,11 +687,58 @@ func newArith(rows []codebook.Row) *arith {
 	return a
 }
 
-// score counts the R1, R2 and R3 equations that hold for the current
-// placements, with blank as 0. Only equations with at least one non-blank
-// cell count: an all-blank equation says nothing about alignment.
-func (a *arith) score(placed []*reqRow) int {
-	get := func(i, c int) (float64, bool) {
+// scoreRow is score restricted to the equations that involve row ri: the
+// others do not change while only row ri's placement does, so candidates
+// for row ri rank the same by either, and this costs a fraction.
+func (a *arith) scoreRow(placed []*reqRow, ri int) int {
+	get := placedValue(placed)
+	n := 0
+	eq := func(x, y float64, any bool) {
+		if any && math.Abs(x-y) < 1e-6 {
+			n++
+		}
+	}
+	// R2 of row ri.
+	var sum float64
+	anyv := false
+	for c := 0; c < reqCols-1; c++ {
+		v, ok := get(ri, c)
+		sum += v
+		anyv = anyv || ok
+	}
+	t, ok := get(ri, reqCols-1)
+	eq(sum, t, anyv || ok)
+	inR1 := ri == a.newRow || ri == a.carried || ri == a.total || ri == a.forward
+	inR3 := ri == a.total || slices.Contains(a.outcomes, ri)
+	if !inR1 && !inR3 {
+		return n
+	}
+	for c := range reqCols {
+		x, ok1 := get(a.newRow, c)
+		y, ok2 := get(a.carried, c)
+		t, ok3 := get(a.total, c)
+		f, ok4 := get(a.forward, c)
+		if inR1 {
+			eq(x+y, t+f, ok1 || ok2 || ok3 || ok4)
+		}
+		if inR3 {
+			var sum float64
+			anyv := ok3
+			for _, i := range a.outcomes {
+				v, ok := get(i, c)
+				sum += v
+				anyv = anyv || ok
+			}
+			eq(sum, t, anyv)
+		}
+	}
+	return n
+}
+
+// placedValue returns a lookup of the number the current placements put
+// in row i, column c; false when there is none (blank, a marker, no row).
+func placedValue(placed []*reqRow) func(i, c int) (float64, bool) {
+	return func(i, c int) (float64, bool) {
 		if i < 0 || placed[i] == nil {
 			return 0, false
 		}
@@ -702,43 +749,4 @@ func (a *arith) score(placed []*reqRow) int {
 		}
 		return rr.vals[j].val.num, true
 	}
-	n := 0
-	eq := func(x, y float64, any bool) {
-		if any && math.Abs(x-y) < 1e-6 {
-			n++
-		}
-	}
-	// R2: each row's total is the sum of its six applicant columns.
-	for i := 0; i < a.rows; i++ {
-		if placed[i] == nil {
-			continue
-		}
-		var sum float64
-		anyv := false
-		for c := 0; c < reqCols-1; c++ {
-			v, ok := get(i, c)
-			sum += v
-			anyv = anyv || ok
-		}
-		t, ok := get(i, reqCols-1)
-		eq(sum, t, anyv || ok)
-	}
-	for c := range reqCols {
-		// R1: new + carried_over = total + carried_forward.
-		x, ok1 := get(a.newRow, c)
-		y, ok2 := get(a.carried, c)
-		t, ok3 := get(a.total, c)
-		f, ok4 := get(a.forward, c)
-		eq(x+y, t+f, ok1 || ok2 || ok3 || ok4)
-		// R3: total = the sum of the outcome rows.
-		var sum float64
-		anyv := ok3
-		for _, i := range a.outcomes {
-			v, ok := get(i, c)
-			sum += v
-			anyv = anyv || ok
-		}
-		eq(sum, t, anyv)
-	}
-	return n
 }
