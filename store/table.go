@@ -375,7 +375,7 @@ func (h *mergeHeap[T]) Pop() any {
 
 // merge writes the sorted union of srcs to w and returns how many rows it
 // wrote in total and from each source.
-func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, b *T) int, dedupe bool, srcs []source[T]) (int64, []int64, error) {
+func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, b *T) int, dedupe bool, srcs []source[T], batch []T) (int64, []int64, error) {
 	counts := make([]int64, len(srcs))
 	h := &mergeHeap[T]{cmp: cmp}
 	for i, s := range srcs {
@@ -389,7 +389,7 @@ func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, 
 	}
 	heap.Init(h)
 
-	batch := make([]T, 0, 1024)
+	batch = batch[:0]
 	var total int64
 	var last T
 	haveLast := false
@@ -436,10 +436,22 @@ func merge[T any](ctx context.Context, w *parquet.GenericWriter[T], cmp func(a, 
 	return total, counts, nil
 }
 
+// fileBuffers are the buffers writeFile uses, kept from one file to the
+// next: a commit writes a file per partition.
+type fileBuffers[T any] struct {
+	opts  []parquet.WriterOption
+	bw    *bufio.Writer
+	batch []T // rows handed to the Parquet writer at once
+}
+
+func newFileBuffers[T any](opts []parquet.WriterOption) *fileBuffers[T] {
+	return &fileBuffers[T]{opts: opts, bw: bufio.NewWriterSize(nil, 64<<10), batch: make([]T, 0, 1024)}
+}
+
 // writeFile merges srcs into a new hidden file in dir and checks it can be
 // read back. It returns the file's path ("" if no rows
 // remain), its row count and the rows taken from each source.
-func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T) int, dedupe bool, srcs []source[T], opts []parquet.WriterOption) (string, int64, []int64, error) {
+func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T) int, dedupe bool, srcs []source[T], buf *fileBuffers[T]) (string, int64, []int64, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, nil, err
 	}
@@ -455,9 +467,10 @@ func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T
 	}
 	// A writer is not reused for the next file with Reset: parquet-go
 	// v0.32.0 then writes later files with an empty path_in_schema.
-	bw := bufio.NewWriterSize(f, 64<<10)
-	w := parquet.NewGenericWriter[T](bw, opts...)
-	n, counts, err := merge(ctx, w, cmp, dedupe, srcs)
+	bw := buf.bw
+	bw.Reset(f)
+	w := parquet.NewGenericWriter[T](bw, buf.opts...)
+	n, counts, err := merge(ctx, w, cmp, dedupe, srcs, buf.batch)
 	if err != nil {
 		return fail(err)
 	}
@@ -471,27 +484,21 @@ func writeFile[T any](ctx context.Context, dir, tmpName string, cmp func(a, b *T
 	if err := bw.Flush(); err != nil {
 		return fail(err)
 	}
+	if err := verifyFile(f, path, n); err != nil {
+		return fail(err)
+	}
 	// fsync comes later, for all files of a commit at once (syncAll).
 	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return "", 0, nil, err
-	}
-	if err := verifyFile(path, n); err != nil {
 		os.Remove(path)
 		return "", 0, nil, err
 	}
 	return path, n, counts, nil
 }
 
-// verifyFile re-opens a written file and checks its footer: parquet-go has
-// been seen to write an invalid footer (parquet-go#158), and a file that
-// cannot be read must never replace one that can.
-func verifyFile(path string, rows int64) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+// verifyFile reads a written file back through f and checks its footer:
+// parquet-go has been seen to write an invalid footer (parquet-go#158),
+// and a file that cannot be read must never replace one that can.
+func verifyFile(f *os.File, path string, rows int64) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
