@@ -96,39 +96,79 @@ func BenchmarkWrite(b *testing.B) {
 
 	b.Run("baseline-genericwriter", func(b *testing.B) {
 		b.ReportAllocs()
-		rows := make([]cellRow, 0, nCells)
-		for i, rep := range reps {
-			cc := newCellCodec()
-			meta := metaOf(i, ReportID(rep.Source, rep.SHA256), rep)
-			for j := range rep.Cells {
-				m, _ := cc.encode(&rep.Cells[j], meta)
-				var row cellRow
-				cc.row(&m, &row)
-				rows = append(rows, row)
-			}
-		}
+		rows := bareRows(reps)
 		var size int64
 		cpu := cpuTime()
 		for b.Loop() {
-			f, err := os.Create(filepath.Join(b.TempDir(), "cells.parquet"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			w := parquet.NewGenericWriter[cellRow](f, parquet.Compression(&parquet.Zstd))
-			if _, err := w.Write(rows); err != nil {
-				b.Fatal(err)
-			}
-			if err := w.Close(); err != nil {
-				b.Fatal(err)
-			}
-			st, _ := f.Stat()
-			size = st.Size()
-			f.Close()
+			size = writeBare(b, b.TempDir(), rows)
 		}
 		b.ReportMetric(float64(nCells)*float64(b.N)/b.Elapsed().Seconds(), "cells/s")
 		b.ReportMetric(float64(nCells)*float64(b.N)/(cpuTime()-cpu).Seconds(), "cells/cpu-s")
 		b.ReportMetric(float64(size)/float64(nCells), "B/cell")
 	})
+
+	// Each iteration writes with the store, then with the bare writer, and
+	// times both: the load of a shared machine changes from second to
+	// second, and within an iteration it weighs on both alike, so their
+	// ratio is steadier than either rate.
+	b.Run("store-vs-bare", func(b *testing.B) {
+		rows := bareRows(reps)
+		var storeCPU, bareCPU, storeWall, bareWall time.Duration
+		for b.Loop() {
+			storeDir, bareDir := b.TempDir(), b.TempDir()
+			c0, w0 := cpuTime(), time.Now()
+			write(b, storeDir, "bench", reps)
+			c1, w1 := cpuTime(), time.Now()
+			writeBare(b, bareDir, rows)
+			storeCPU, storeWall = storeCPU+c1-c0, storeWall+w1.Sub(w0)
+			bareCPU, bareWall = bareCPU+cpuTime()-c1, bareWall+time.Since(w1)
+		}
+		cells := float64(nCells) * float64(b.N)
+		b.ReportMetric(cells/storeWall.Seconds(), "store-cells/s")
+		b.ReportMetric(cells/storeCPU.Seconds(), "store-cells/cpu-s")
+		b.ReportMetric(cells/bareWall.Seconds(), "bare-cells/s")
+		b.ReportMetric(cells/bareCPU.Seconds(), "bare-cells/cpu-s")
+		b.ReportMetric(bareCPU.Seconds()/storeCPU.Seconds(), "store/bare-cpu")
+	})
+}
+
+// bareRows converts reports to cell rows as the store writes them.
+func bareRows(reps []*extract.Report) []cellRow {
+	var rows []cellRow
+	cc := newCellCodec()
+	for i, rep := range reps {
+		meta := metaOf(i, ReportID(rep.Source, rep.SHA256), rep)
+		for j := range rep.Cells {
+			m, _ := cc.encode(&rep.Cells[j], meta)
+			var row cellRow
+			cc.row(&m, &row) // row.Value points into this iteration's m
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// writeBare is the baseline: rows written to one file in dir by a bare
+// parquet-go writer, zstd at its default level, no sorting, no fsync. It
+// returns the file's size.
+func writeBare(b *testing.B, dir string, rows []cellRow) int64 {
+	f, err := os.Create(filepath.Join(dir, "cells.parquet"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := parquet.NewGenericWriter[cellRow](f, parquet.Compression(&parquet.Zstd))
+	if _, err := w.Write(rows); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.Size()
 }
 
 func dirSize(b *testing.B, dir string) int64 {
