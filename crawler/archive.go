@@ -51,12 +51,12 @@ func LoadArchived(archiveDir, file string, offset, limit int64) (*Archived, erro
 		WARCFile: file, Offset: offset,
 	}
 	a.Body, err = resp.DecodedBody(limit)
+	// The member's length is known once the block has been read to its end.
+	if _, derr := io.Copy(io.Discard, rec.Block()); derr == nil {
+		a.Length = rec.Length
+	}
 	if err != nil {
 		return a, fmt.Errorf("%s@%d: %w", file, offset, err)
-	}
-	// The member's length is known once the block has been read to its end.
-	if _, err := io.Copy(io.Discard, rec.Block()); err == nil {
-		a.Length = rec.Length
 	}
 	return a, nil
 }

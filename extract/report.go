@@ -105,3 +105,14 @@ type Check struct {
 
 // Failed reports whether the check was assessed and did not hold.
 func (c Check) Failed() bool { return c.Passed != nil && !*c.Passed }
+
+// MarkTruncated records that the bytes the report was read from were cut
+// short (a crawler size cap, a broken gzip stream, a reset connection). What
+// was read is kept, but the report is at best partial: tables after the cut
+// are missing and the checks may fail because of it.
+func (r *Report) MarkTruncated(reason string) {
+	r.Warnings = append(r.Warnings, "input truncated: "+reason)
+	if r.Status == StatusOK || r.Status == StatusFailedChecks {
+		r.Status = StatusPartial
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -93,8 +92,11 @@ type extractJob struct {
 	mu              sync.Mutex
 	statuses        map[extract.Status]int
 	failingByPortal map[string]int // reports whose hard checks failed
-	unreadable      int
-	problems        []string
+	unreadable      int // input files that could not be read: the command fails
+	// unreadableArchived counts archived captures that could not be read
+	// (a body cut before anything readable, an encrypted PDF): reported only.
+	unreadableArchived int
+	problems           []string
 }
 
 type extractItem struct {
@@ -102,7 +104,13 @@ type extractItem struct {
 	data   []byte
 	origin store.Origin
 	portal string
-	err    error // the item could not be loaded
+	// truncated says why the bytes are incomplete ("" when they are whole):
+	// the report is read as far as it goes and marked partial.
+	truncated string
+	// archived items are the crawl's: one that cannot be read is reported,
+	// but it is not the operator's error and does not fail the command.
+	archived bool
+	err      error // the item could not be loaded
 }
 
 // run feeds items from produce through the extractor into the store.
@@ -140,11 +148,18 @@ func (j *extractJob) one(ctx context.Context, it extractItem) error {
 			return ctx.Err()
 		}
 		j.mu.Lock()
-		j.unreadable++
+		if it.archived {
+			j.unreadableArchived++
+		} else {
+			j.unreadable++
+		}
 		j.problems = append(j.problems, fmt.Sprintf("%s: %v", it.src.Name, err))
 		j.mu.Unlock()
 		j.log.Warn("unreadable input", zap.String("source", it.src.Name), zap.Error(err))
 		return nil
+	}
+	if it.truncated != "" {
+		rep.MarkTruncated(it.truncated)
 	}
 	j.mu.Lock()
 	if j.statuses == nil {
@@ -230,17 +245,23 @@ func (j *extractJob) fromArchive(ctx context.Context, e *env, dir string) error 
 // archivedItem turns an archived response into an extraction input.
 func archivedItem(a *crawler.Archived, err error) extractItem {
 	if a == nil {
-		return extractItem{src: extract.Source{Name: "archive"}, err: err}
+		return extractItem{src: extract.Source{Name: "archive"}, err: err, archived: true}
 	}
 	it := extractItem{
-		src:    extract.Source{Name: a.URL, ContentType: a.ContentType},
-		data:   a.Body,
-		origin: store.Origin{FetchedAt: a.FetchedAt, WARCFile: a.WARCFile, Offset: a.Offset, Length: a.Length},
-		err:    err,
+		src:      extract.Source{Name: a.URL, ContentType: a.ContentType},
+		data:     a.Body,
+		origin:   store.Origin{FetchedAt: a.FetchedAt, WARCFile: a.WARCFile, Offset: a.Offset, Length: a.Length},
+		archived: true,
+		err:      err,
 	}
-	if err != nil && len(a.Body) > 0 && !errors.Is(err, io.ErrUnexpectedEOF) {
-		// Keep what decoded: the extractor flags what it cannot read.
-		it.err = nil
+	if a.Truncated {
+		it.truncated = "the crawler's size cap cut the body (WARC-Truncated)"
+	}
+	if err != nil && len(a.Body) > 0 {
+		// A content coding that breaks off (a gzip stream cut short), or a
+		// body past the decoding limit, still decoded this far: read it, and
+		// say it is incomplete.
+		it.err, it.truncated = nil, err.Error()
 	}
 	return it
 }
@@ -252,7 +273,7 @@ func (j *extractJob) printSummary(w io.Writer, out string, sum store.Summary) {
 		sts = append(sts, fmt.Sprintf("%s %d", s, n))
 	}
 	sort.Strings(sts)
-	fmt.Fprintf(w, "  inputs        %d read, %d unreadable\n", total(j.statuses), j.unreadable)
+	fmt.Fprintf(w, "  inputs        %d read, %d unreadable\n", total(j.statuses), j.unreadable+j.unreadableArchived)
 	if len(sts) > 0 {
 		fmt.Fprintf(w, "  by status     %s\n", strings.Join(sts, ", "))
 	}

@@ -135,7 +135,7 @@ func (n *nightly) run(ctx context.Context, extractToo bool) (*runResult, error) 
 	}
 	if job != nil {
 		res.Extraction = &extractResult{
-			Unreadable: job.unreadable, ByStatus: map[string]int{},
+			Unreadable: job.unreadable + job.unreadableArchived, ByStatus: map[string]int{},
 			Cells: ssum.Cells, NullCells: ssum.NullCells, Checks: ssum.Checks, Failed: ssum.FailedChecks,
 		}
 		for s, k := range job.statuses {
