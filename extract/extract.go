@@ -162,7 +162,7 @@ func (e *Extractor) newReport(src Source, d *doc.Document, sha256hex string) *Re
 		Source: src.Name,
 		Format: d.Format,
 		SHA256: sha256hex,
-		Cells:  make([]Cell, 0, 256),
+		Cells:  []Cell{}, // sized on the first cell: most inputs that are not reports have none
 		Checks: []Check{},
 		Status: StatusNotAReport,
 	}

@@ -74,3 +74,17 @@ func (cv *cellValues) get(k codebook.Key) (value, bool) {
 	v, ok := cv.other[k]
 	return v, ok
 }
+
+// maxReportCells is the most cells a report can have: every table in its
+// largest template.
+var maxReportCells = func() int {
+	largest := map[string]int{}
+	for _, l := range codebook.Layouts() {
+		largest[l.Table] = max(largest[l.Table], len(l.Keys()))
+	}
+	n := 0
+	for _, k := range largest {
+		n += k
+	}
+	return n
+}()

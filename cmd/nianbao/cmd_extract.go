@@ -92,7 +92,7 @@ type extractJob struct {
 	mu              sync.Mutex
 	statuses        map[extract.Status]int
 	failingByPortal map[string]int // reports whose hard checks failed
-	unreadable      int // input files that could not be read: the command fails
+	unreadable      int            // input files that could not be read: the command fails
 	// unreadableArchived counts archived captures that could not be read
 	// (a body cut before anything readable, an encrypted PDF): reported only.
 	unreadableArchived int
