@@ -177,17 +177,6 @@ func contentSection(r srow) int {
 // split walks the document once, assigning table rows and paragraphs to
 // sections.
 func (m *mapper) split() {
-	// Size the cell slab for every grid cell at once: rows take their cells
-	// from it, and only cells split out of one (splitNumericTail) go beyond.
-	n := 0
-	for _, b := range m.d.Blocks {
-		if b.Table != nil {
-			for _, row := range b.Table.Rows {
-				n += len(row)
-			}
-		}
-	}
-	m.cells.buf = make([]scell, 0, n)
 	sec := secNone
 	for _, b := range m.d.Blocks {
 		if b.Table == nil {
