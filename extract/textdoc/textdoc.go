@@ -198,12 +198,13 @@ func isPipeRow(line string) bool {
 	return strings.HasPrefix(t, "|") || strings.HasSuffix(t, "|") || strings.Count(t, "|") >= 2
 }
 
-func cleanCells(raw []string) []string {
-	out := make([]string, len(raw))
-	for i, s := range raw {
-		out[i] = collapse(strings.TrimSpace(s))
+// cleanCells trims and collapses each cell in place: its callers pass a
+// slice fresh from splitting, owned by nobody else.
+func cleanCells(cells []string) []string {
+	for i, s := range cells {
+		cells[i] = collapse(strings.TrimSpace(s))
 	}
-	return out
+	return cells
 }
 
 // collapse replaces runs of whitespace with one space, as the doc contract
@@ -269,6 +270,11 @@ func isNumeric(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false
 	}
+	// A number starts with a sign or a digit, ASCII or full-width (lead
+	// byte 0xEF): most lines are prose and stop here, before folding.
+	if c := s[0]; c != '-' && c != '+' && (c < '0' || c > '9') && c != 0xEF {
+		return false
+	}
 	s = foldDigits(s)
 	if s[0] == '-' || s[0] == '+' {
 		s = s[1:]
@@ -305,6 +311,18 @@ func foldDigits(s string) string {
 	}, s)
 }
 
+// runesAtMost reports whether s has at most n runes, counting only when
+// its length in bytes leaves the answer open.
+func runesAtMost(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return true
+	case len(s) > n*utf8.UTFMax:
+		return false
+	}
+	return utf8.RuneCountInString(s) <= n
+}
+
 // unflatten finds tables flattened to one cell per line among the
 // paragraphs: a run of short lines in which numbers are common. Each
 // non-numeric line starts a row and the numbers after it are its cells,
@@ -318,7 +336,7 @@ func unflatten(blocks []doc.Block) []doc.Block {
 	var out []doc.Block
 	for i := 0; i < len(blocks); {
 		j, nums := i, 0
-		for j < len(blocks) && blocks[j].Table == nil && utf8.RuneCountInString(blocks[j].Text) <= maxRunes {
+		for j < len(blocks) && blocks[j].Table == nil && runesAtMost(blocks[j].Text, maxRunes) {
 			if isNumeric(blocks[j].Text) {
 				nums++
 			}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/extract/doc"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -201,4 +202,55 @@ func FuzzFooterStart(f *testing.F) {
 			t.Errorf("isFooter(%q) = %v, regexp %v", s, got, want)
 		}
 	})
+}
+
+// isNumericSlow is isNumeric without the first-byte shortcut.
+func isNumericSlow(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	s = foldDigits(s)
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	digits, dot := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ',' && !dot && digits > 0:
+		case c == '.' && !dot && digits > 0 && i+1 < len(s):
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+var numericCorpus = []string{"0", " 12 ", "１２", "－3", "-3", "+1,000", "1.5", ".5", "，1", "．5", "a1", "一", "", "\u30001", "1.", "12/30"}
+
+func TestShortcutsMatch(t *testing.T) {
+	for _, s := range numericCorpus {
+		checkShortcuts(t, s)
+	}
+}
+
+func FuzzShortcuts(f *testing.F) {
+	for _, s := range numericCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(checkShortcuts)
+}
+
+func checkShortcuts(t *testing.T, s string) {
+	if got, want := isNumeric(s), isNumericSlow(s); got != want {
+		t.Errorf("isNumeric(%q) = %v, without shortcut %v", s, got, want)
+	}
+	for _, n := range []int{0, 1, 3, 40} {
+		if got, want := runesAtMost(s, n), utf8.RuneCountInString(s) <= n; got != want {
+			t.Errorf("runesAtMost(%q, %d) = %v, want %v", s, n, got, want)
+		}
+	}
 }
