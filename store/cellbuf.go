@@ -217,19 +217,21 @@ func (cc *cellCodec) row(m *cellMem, r *cellRow) {
 // few string comparisons per report, and the cells within a report by the
 // rank of their key, an integer. Reports of one template list their keys
 // in the same sequence, so that sort is done once per sequence.
-func (cc *cellCodec) order(rows []cellMem) []int32 {
+func (cc *cellCodec) order(buf *rowBuf[cellMem]) []int32 {
+	n := buf.len()
+	row := func(i int) *cellMem { return buf.at(int32(i)) }
 	type run struct{ start, end int }
 	var runs []run
-	for i := 0; i < len(rows); {
+	for i := 0; i < n; {
 		j := i + 1
-		for j < len(rows) && rows[j].rep == rows[i].rep {
+		for j < n && row(j).rep == row(i).rep {
 			j++
 		}
 		runs = append(runs, run{i, j})
 		i = j
 	}
 	cmpRuns := func(a, b run) int {
-		ra, rb := rows[a.start].rep, rows[b.start].rep
+		ra, rb := row(a.start).rep, row(b.start).rep
 		if ra == rb {
 			return 0
 		}
@@ -243,19 +245,19 @@ func (cc *cellCodec) order(rows []cellMem) []int32 {
 	}
 	rank := cc.ranks()
 	byKey := func(i, j int32) int {
-		if c := cmp.Compare(rank[rows[i].key], rank[rows[j].key]); c != 0 {
+		if c := cmp.Compare(rank[buf.at(i).key], rank[buf.at(j).key]); c != 0 {
 			return c
 		}
 		return cmp.Compare(i, j)
 	}
-	order := make([]int32, 0, len(rows))
+	order := make([]int32, 0, n)
 	var seqKeys []uint32 // key sequence of the last report sorted alone
 	var seqPerm []int32  // its sorted order, relative to its first row
 	for k := 0; k < len(runs); {
 		// The runs of one report are adjacent now; Add makes one run per
 		// report, but nothing here relies on it.
 		g := k + 1
-		for g < len(runs) && rows[runs[g].start].rep == rows[runs[k].start].rep {
+		for g < len(runs) && row(runs[g].start).rep == row(runs[k].start).rep {
 			g++
 		}
 		base := len(order)
@@ -273,13 +275,13 @@ func (cc *cellCodec) order(rows []cellMem) []int32 {
 		start := int32(runs[k].start)
 		same := len(seqKeys) == len(seg)
 		for j := 0; same && j < len(seg); j++ {
-			same = rows[seg[j]].key == seqKeys[j]
+			same = row(int(seg[j])).key == seqKeys[j]
 		}
 		if !same {
 			slices.SortFunc(seg, byKey)
 			seqKeys, seqPerm = seqKeys[:0], seqPerm[:0]
 			for j := range seg {
-				seqKeys = append(seqKeys, rows[int(start)+j].key)
+				seqKeys = append(seqKeys, row(int(start)+j).key)
 				seqPerm = append(seqPerm, seg[j]-start)
 			}
 		} else {

@@ -263,26 +263,22 @@ func (s *Store) Add(ctx context.Context, rep *extract.Report, origin Origin) err
 	meta := metaOf(len(s.metas), id, rep)
 	s.metas = append(s.metas, meta)
 	p := partitionOf(rep).path()
-	cells := s.cells.mem[p]
-	if n := len(cells) + len(rep.Cells); n > cap(cells) {
-		// Double: append grows large slices by a quarter, which would copy
-		// a partition's buffered cells several times over.
-		grown := make([]cellMem, len(cells), max(n, 2*cap(cells), 1024))
-		copy(grown, cells)
-		cells = grown
-	}
+	cells := s.cells.buffer(p)
+	start := cells.len()
 	for i := range rep.Cells {
 		m, err := s.codec.encode(&rep.Cells[i], meta)
 		if err != nil {
-			s.cells.mem[p] = cells[:len(s.cells.mem[p])]
+			cells.truncate(start)
 			return fmt.Errorf("store: %s: %w", rep.Source, err)
 		}
-		cells = append(cells, m)
+		cells.add(m)
 	}
-	s.cells.mem[p] = cells
 	s.seen[id], s.live[id], s.bySource[rep.Source] = struct{}{}, struct{}{}, id
-	s.reports.mem[p] = append(s.reports.mem[p], r)
-	s.checks.mem[p] = append(s.checks.mem[p], checks...)
+	s.reports.buffer(p).add(r)
+	checkRows := s.checks.buffer(p)
+	for i := range checks {
+		checkRows.add(checks[i])
+	}
 	s.buffered += 1 + len(rep.Cells) + len(checks)
 	return s.maybeSpill()
 }
@@ -305,7 +301,7 @@ func (s *Store) AddCaptures(ctx context.Context, caps []Capture) error {
 	}
 	for i := range caps {
 		p := caps[i].crawlDate()
-		s.captures.mem[p] = append(s.captures.mem[p], caps[i].row())
+		s.captures.buffer(p).add(caps[i].row())
 	}
 	s.buffered += len(caps)
 	return s.maybeSpill()
@@ -444,7 +440,7 @@ func commitTable[T, M any](ctx context.Context, s *Store, t *table[T, M], parts 
 			}
 			return true
 		}
-		if rows := t.mem[p]; len(rows) > 0 {
+		if rows := t.mem[p]; rows != nil && rows.len() > 0 {
 			srcs = append(srcs, &sliceSource[T, M]{rows: rows, order: t.order(rows), toRow: t.toRow, keep: keepRun})
 		}
 		runs := t.runs[p]

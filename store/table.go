@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -26,8 +27,8 @@ const fileName = "part-0.parquet"
 // row as buffered (the same type except for cells, see cellMem).
 type table[T, M any] struct {
 	name    string
-	cmp     func(a, b *T) int // order of the rows in every file
-	order   func([]M) []int32 // indexes of buffered rows in that order (stable)
+	cmp     func(a, b *T) int        // order of the rows in every file
+	order   func(*rowBuf[M]) []int32 // indexes of buffered rows in that order (stable)
 	toRow   func(*M, *T)
 	id      func(*T) string // report_id of a row; nil for captures
 	dedupe  bool            // rows comparing equal are one row (captures)
@@ -38,9 +39,9 @@ type table[T, M any] struct {
 	// several times faster that way.
 	bin binCodec[M]
 
-	mem    map[string][]M      // partition path → rows not yet spilled
-	runs   map[string][]runRef // partition path → spilled sorted runs, oldest first
-	spills []string            // spill files, one per spill
+	mem    map[string]*rowBuf[M] // partition path → rows not yet spilled
+	runs   map[string][]runRef   // partition path → spilled sorted runs, oldest first
+	spills []string              // spill files, one per spill
 }
 
 // runRef locates a sorted run: a row group of a Parquet spill file, or a
@@ -57,7 +58,7 @@ type binCodec[M any] interface {
 	decode(r *bufio.Reader, m *M) error
 }
 
-func newTable[T, M any](name string, cmp func(a, b *T) int, order func([]M) []int32, toRow func(*M, *T), id func(*T) string, sorting ...parquet.SortingColumn) *table[T, M] {
+func newTable[T, M any](name string, cmp func(a, b *T) int, order func(*rowBuf[M]) []int32, toRow func(*M, *T), id func(*T) string, sorting ...parquet.SortingColumn) *table[T, M] {
 	t := &table[T, M]{name: name, cmp: cmp, order: order, toRow: toRow, id: id, sorting: sorting}
 	t.reset()
 	return t
@@ -65,7 +66,7 @@ func newTable[T, M any](name string, cmp func(a, b *T) int, order func([]M) []in
 
 // newPlainTable is a table that buffers its rows as they are written.
 func newPlainTable[T any](name string, cmp func(a, b *T) int, id func(*T) string, sorting ...parquet.SortingColumn) *table[T, T] {
-	return newTable(name, cmp, func(rows []T) []int32 { return sortedOrder(rows, cmp) }, func(m, r *T) { *r = *m }, id, sorting...)
+	return newTable(name, cmp, func(rows *rowBuf[T]) []int32 { return sortedOrder(rows, cmp) }, func(m, r *T) { *r = *m }, id, sorting...)
 }
 
 // partitions lists the partitions this run added rows to.
@@ -83,7 +84,7 @@ func (t *table[T, M]) partitions() []string {
 }
 
 func (t *table[T, M]) reset() {
-	t.mem = map[string][]M{}
+	t.mem = map[string]*rowBuf[M]{}
 	t.runs = map[string][]runRef{}
 	t.spills = nil
 }
@@ -111,10 +112,10 @@ func (t *table[T, M]) spill(dir string, seq *int) error {
 		for _, p := range parts {
 			rows := t.mem[p]
 			for _, i := range t.order(rows) {
-				t.bin.encode(bw, &rows[i])
+				t.bin.encode(bw, rows.at(i))
 			}
 			end := cw.n + int64(bw.Buffered())
-			t.runs[p] = append(t.runs[p], runRef{file: file, off: off, size: end - off, rows: len(rows)})
+			t.runs[p] = append(t.runs[p], runRef{file: file, off: off, size: end - off, rows: rows.len()})
 			off = end
 			delete(t.mem, p)
 		}
@@ -131,7 +132,7 @@ func (t *table[T, M]) spill(dir string, seq *int) error {
 		batch := make([]T, 0, 1024)
 		for k, i := range order {
 			batch = batch[:len(batch)+1]
-			t.toRow(&rows[i], &batch[len(batch)-1])
+			t.toRow(rows.at(i), &batch[len(batch)-1])
 			if len(batch) == cap(batch) || k == len(order)-1 {
 				if _, err := w.Write(batch); err != nil {
 					return fmt.Errorf("spill %s: %w", t.name, err)
@@ -269,7 +270,7 @@ func (s *binSource[T, M]) close() error { return nil }
 
 // sliceSource yields buffered rows in the given order, converted.
 type sliceSource[T, M any] struct {
-	rows  []M
+	rows  *rowBuf[M]
 	order []int32
 	toRow func(*M, *T)
 	cur   T
@@ -278,7 +279,7 @@ type sliceSource[T, M any] struct {
 
 func (s *sliceSource[T, M]) next() (*T, error) {
 	for len(s.order) > 0 {
-		s.toRow(&s.rows[s.order[0]], &s.cur)
+		s.toRow(s.rows.at(s.order[0]), &s.cur)
 		s.order = s.order[1:]
 		if s.keep == nil || s.keep(&s.cur) {
 			return &s.cur, nil
@@ -519,11 +520,68 @@ func verifyFile(f *os.File, path string, rows int64) error {
 // sortedOrder returns the indexes of rows in the order of cmp, stably.
 // Sorting indexes instead of the wide rows moves 4 bytes, not a row, and
 // the rows are then read in that order without being moved at all.
-func sortedOrder[T any](rows []T, cmp func(a, b *T) int) []int32 {
-	idx := make([]int32, len(rows))
+func sortedOrder[T any](rows *rowBuf[T], cmp func(a, b *T) int) []int32 {
+	idx := make([]int32, rows.len())
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(idx, func(i, j int32) int { return cmp(&rows[i], &rows[j]) })
+	slices.SortStableFunc(idx, func(i, j int32) int { return cmp(rows.at(i), rows.at(j)) })
 	return idx
+}
+
+// buffer returns partition p's buffered rows, creating the buffer.
+func (t *table[T, M]) buffer(p string) *rowBuf[M] {
+	b := t.mem[p]
+	if b == nil {
+		b = newRowBuf[M]()
+		t.mem[p] = b
+	}
+	return b
+}
+
+// rowBuf holds buffered rows in chunks of a fixed size. One slice would
+// copy every row buffered so far each time it grew, and hold both copies
+// meanwhile.
+type rowBuf[M any] struct {
+	chunks [][]M
+	n      int
+	shift  uint // a chunk holds 1<<shift rows
+}
+
+// rowChunkBytes bounds a chunk: a run holds a chunk per partition and
+// table it has not filled, a few MB over hundreds of partitions.
+const rowChunkBytes = 32 << 10
+
+func newRowBuf[M any]() *rowBuf[M] {
+	var m M
+	shift := uint(0)
+	for (2<<shift)*int(unsafe.Sizeof(m)) <= rowChunkBytes {
+		shift++
+	}
+	return &rowBuf[M]{shift: shift}
+}
+
+func (b *rowBuf[M]) len() int { return b.n }
+
+// at returns row i, which stays at that address until truncated.
+func (b *rowBuf[M]) at(i int32) *M {
+	return &b.chunks[i>>b.shift][int(i)&(1<<b.shift-1)]
+}
+
+func (b *rowBuf[M]) add(m M) {
+	c := b.n >> b.shift
+	if c == len(b.chunks) {
+		b.chunks = append(b.chunks, make([]M, 1<<b.shift))
+	}
+	b.chunks[c][b.n&(1<<b.shift-1)] = m
+	b.n++
+}
+
+// truncate drops the rows from n on.
+func (b *rowBuf[M]) truncate(n int) {
+	var zero M
+	for i := n; i < b.n; i++ {
+		*b.at(int32(i)) = zero // release what they point to
+	}
+	b.n = n
 }
