@@ -103,7 +103,33 @@ type ordinal struct {
 	n     int // 1-based; 0 when level is levelNone
 }
 
-var cjkDigits = map[rune]int{'一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10}
+// cjkDigit returns the value of a CJK numeral 一 … 十, 0 for any other
+// rune. A switch, not a map: it runs on every rune of every label prefix.
+func cjkDigit(r rune) int {
+	switch r {
+	case '一':
+		return 1
+	case '二':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	case '十':
+		return 10
+	}
+	return 0
+}
 
 // cjkNumber parses 一 … 九十九 at the start of s and returns the value and
 // its byte length.
@@ -111,8 +137,8 @@ func cjkNumber(s string) (int, int) {
 	n, i, cur := 0, 0, 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		d, ok := cjkDigits[r]
-		if !ok {
+		d := cjkDigit(r)
+		if d == 0 {
 			break
 		}
 		if d == 10 {

@@ -111,7 +111,7 @@ func heading(text string) int {
 		return secNone
 	}
 	// A heading starts with its numeral (一 … 六), maybe after spaces.
-	if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(text, " \t\u3000")); cjkDigits[r] == 0 {
+	if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(text, " \t\u3000")); cjkDigit(r) == 0 {
 		return secNone
 	}
 	n := normalize(text)
@@ -409,10 +409,11 @@ func (m *mapper) emit(table, row string, col codebook.Col, src *scell, align str
 			c.Flags = append(c.Flags, f)
 		}
 	}
-	m.cellKeys = append(m.cellKeys, m.vals.put(codebook.Key{Table: table, Row: row, Col: col.Key}, v))
 	if cap(m.rep.Cells) == 0 {
 		m.rep.Cells = make([]Cell, 0, maxReportCells)
+		m.cellKeys = make([]int, 0, maxReportCells)
 	}
+	m.cellKeys = append(m.cellKeys, m.vals.put(codebook.Key{Table: table, Row: row, Col: col.Key}, v))
 	m.rep.Cells = append(m.rep.Cells, c)
 }
 
