@@ -60,8 +60,8 @@ type Options struct {
 	Logger *zap.Logger
 	// BufferRows is how many rows (reports, cells, checks and captures
 	// together) are held in memory before they are sorted and spilled to
-	// disk. Default 1,000,000: about 60 MB of buffered cells (120 MB while
-	// a slice grows), so a run of 10,000 reports spills twice.
+	// disk. Default 1,000,000: about 60 MB of buffered cells, so a run of
+	// 10,000 reports spills twice.
 	BufferRows int
 	// RowGroupRows caps the rows per row group in published files. Default
 	// 122,880, DuckDB's own row-group size: it parallelises scans per row
