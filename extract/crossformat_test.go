@@ -1,8 +1,5 @@
-//go:build integration
-
-// Run with: go test -tags integration ./extract/
 // These tests drive the other readers (htmldoc, pdfdoc, officedoc) into the
-// mapper; the tag keeps this package's own tests independent of their build.
+// mapper, and compare each format with the HTML original.
 
 package extract
 
