@@ -1,5 +1,5 @@
 // These tests drive the other readers (htmldoc, pdfdoc, officedoc) into the
-// mapper; the tag keeps this package's own tests independent of their build.
+// mapper, and compare the HTML fixtures with their hand-written gold.
 
 package extract
 
