@@ -22,7 +22,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if lf.level == "info" {
-		lf.level = "warn" // the farm's faults are expected; keep the screen for the summary
+		// The farm's challenges and faults are there on purpose: the summary
+		// reports them, so keep the screen for it.
+		lf.level = "error"
 	}
 	log, err := lf.logger(e)
 	if err != nil {
@@ -70,8 +72,8 @@ func printHowToQuery(w io.Writer, root string) {
 	}
 	fmt.Fprintf(w, `
 Open the data (schema: docs/schema.md):
-  DuckDB:  SELECT year, province, sum(value) FROM read_parquet('%[1]s/cells/**/*.parquet', hive_partitioning=true)
-           WHERE key = 'requests.new.total' GROUP BY ALL ORDER BY ALL;
+  DuckDB:  SELECT key, value, raw FROM read_parquet('%[1]s/cells/**/*.parquet', hive_partitioning=true) LIMIT 10;
+           (docs/schema.md has the query above for DuckDB, counting each report once)
   pandas:  pd.read_parquet('%[1]s/cells')            # pyarrow reads the year=/province= partitions
   polars:  pl.scan_parquet('%[1]s/cells/**/*.parquet', hive_partitioning=True).collect()
 `, abs)

@@ -26,6 +26,8 @@ type demoCell struct {
 type demoReport struct {
 	ReportID         string `parquet:"report_id"`
 	Agency           string `parquet:"agency"`
+	ReportYear       *int32 `parquet:"report_year,optional"`
+	Format           string `parquet:"format"`
 	Status           string `parquet:"status"`
 	FailedCheckCount int64  `parquet:"failed_check_count"`
 }
@@ -39,12 +41,35 @@ type demoCheck struct {
 }
 
 func demoQueries(w io.Writer, root string) error {
+	// One agency's report for one year is often published twice, as a page
+	// and as an attachment; count it once, preferring the HTML page (the
+	// query docs/schema.md gives for DuckDB does the same).
+	reports := map[string]demoReport{}
+	chosen := map[string]string{} // agency|year → report_id
+	err := eachRow[demoReport](filepath.Join(root, "reports"), func(r demoReport, _, _ int) {
+		reports[r.ReportID] = r
+		k := r.ReportID // a report whose agency or year is unknown stands alone
+		if r.ReportYear != nil && r.Agency != "" {
+			k = r.Agency + "|" + strconv.Itoa(int(*r.ReportYear))
+		}
+		if cur, ok := chosen[k]; !ok || preferred(r, reports[cur]) {
+			chosen[k] = r.ReportID
+		}
+	})
+	if err != nil {
+		return err
+	}
+	counted := map[string]bool{}
+	for _, id := range chosen {
+		counted[id] = true
+	}
+
 	// Requests received (requests.new.total) by province and year.
 	type pk struct{ year, province int }
 	sums := map[pk]float64{}
 	counts := map[pk]int{}
-	err := eachRow[demoCell](filepath.Join(root, "cells"), func(c demoCell, year, province int) {
-		if c.Key == "requests.new.total" && c.Value != nil {
+	err = eachRow[demoCell](filepath.Join(root, "cells"), func(c demoCell, year, province int) {
+		if c.Key == "requests.new.total" && c.Value != nil && counted[c.ReportID] {
 			k := pk{year, province}
 			sums[k] += *c.Value
 			counts[k]++
@@ -63,7 +88,7 @@ func demoQueries(w io.Writer, root string) error {
 		}
 		return keys[i].year < keys[j].year
 	})
-	fmt.Fprintln(w, "Requests received (requests.new.total) by province and year:")
+	fmt.Fprintln(w, "Requests received (requests.new.total) by province and year, one report per agency and year:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "province\tyear\treports\trequests\t")
 	for _, k := range keys {
@@ -72,16 +97,11 @@ func demoQueries(w io.Writer, root string) error {
 	tw.Flush()
 
 	// Reports whose hard checks failed, with the checks.
-	agency := map[string]string{}
 	var failing []string
-	err = eachRow[demoReport](filepath.Join(root, "reports"), func(r demoReport, _, _ int) {
-		agency[r.ReportID] = r.Agency
+	for id, r := range reports {
 		if r.FailedCheckCount > 0 {
-			failing = append(failing, r.ReportID)
+			failing = append(failing, id)
 		}
-	})
-	if err != nil {
-		return err
 	}
 	failed := map[string][]string{}
 	err = eachRow[demoCheck](filepath.Join(root, "checks"), func(c demoCheck, _, _ int) {
@@ -92,15 +112,30 @@ func demoQueries(w io.Writer, root string) error {
 	if err != nil {
 		return err
 	}
-	sort.Strings(failing)
-	fmt.Fprintf(w, "\nReports whose checks failed: %d\n", len(failing))
+	sort.Slice(failing, func(i, j int) bool {
+		a, b := reports[failing[i]], reports[failing[j]]
+		return a.Agency+a.Format+a.ReportID < b.Agency+b.Format+b.ReportID
+	})
+	fmt.Fprintf(w, "\nDocuments whose checks failed: %d\n", len(failing))
 	for _, id := range failing {
-		fmt.Fprintf(w, "  %s  %s\n", id, agency[id])
+		r := reports[id]
+		fmt.Fprintf(w, "  %s  %s (%s)\n", id, r.Agency, r.Format)
+		sort.Strings(failed[id])
 		for _, c := range failed[id] {
 			fmt.Fprintf(w, "      %s\n", c)
 		}
 	}
 	return nil
+}
+
+// preferred reports whether a should stand for its agency and year rather
+// than b: an HTML page over an attachment, then the smaller report id, so
+// the choice does not depend on the order files are read.
+func preferred(a, b demoReport) bool {
+	if (a.Format == "html") != (b.Format == "html") {
+		return a.Format == "html"
+	}
+	return a.ReportID < b.ReportID
 }
 
 // eachRow reads every Parquet file of a dataset into rows of T.
