@@ -186,7 +186,3 @@ func partitionOf(path string) (year, province int) {
 	}
 	return year, province
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }

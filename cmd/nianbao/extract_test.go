@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,17 +25,17 @@ type reportRow struct {
 	FailedCheckCount int64  `parquet:"failed_check_count"`
 }
 
-// datasetRows reads a dataset back as sorted lines, year and province from
-// the partition path included.
+// cellLines reads the cells dataset back as sorted lines, year and province
+// from the partition path included.
 func cellLines(t *testing.T, root string) []string {
 	t.Helper()
 	var lines []string
 	err := eachRow[cellRow](filepath.Join(root, "cells"), func(c cellRow, year, province int) {
 		v := "NULL"
 		if c.Value != nil {
-			v = strings.TrimRight(strings.TrimRight(ftoa(*c.Value), "0"), ".")
+			v = strconv.FormatFloat(*c.Value, 'f', -1, 64)
 		}
-		lines = append(lines, strings.Join([]string{itoa(year), itoa(province), c.ReportID, c.Key, v, c.Raw}, "|"))
+		lines = append(lines, strings.Join([]string{strconv.Itoa(year), strconv.Itoa(province), c.ReportID, c.Key, v, c.Raw}, "|"))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -59,11 +57,4 @@ func (l *logFlags) logger(e *env) (*zap.Logger, error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-var version = "dev" // set with -ldflags "-X main.version=..."
-
-func runVersion(_ context.Context, e *env, _ []string) error {
-	fmt.Fprintln(e.stdout, "nianbao", version)
-	return nil
 }

@@ -151,3 +151,10 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return fs.Parse(append([]string{"--"}, files...))
 }
+
+var version = "dev" // set with -ldflags "-X main.version=..."
+
+func runVersion(_ context.Context, e *env, _ []string) error {
+	fmt.Fprintln(e.stdout, "nianbao", version)
+	return nil
+}
